@@ -1,0 +1,1 @@
+"""A small JSON HTTP API on the standard library."""

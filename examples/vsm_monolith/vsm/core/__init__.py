@@ -1,0 +1,1 @@
+"""Core primitives every subsystem builds on."""

@@ -1,0 +1,1 @@
+"""goldrush: the event-processing engine."""

@@ -1,0 +1,1 @@
+"""System 1: the operational units that do the primary work."""

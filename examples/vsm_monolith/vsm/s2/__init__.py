@@ -1,0 +1,1 @@
+"""System 2: coordination, damping oscillation between operational units."""

@@ -1,0 +1,1 @@
+"""System 3: control, resource allocation and audit (S3*)."""

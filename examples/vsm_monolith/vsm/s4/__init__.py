@@ -1,0 +1,1 @@
+"""System 4: intelligence, looking outward and forward."""

@@ -1,0 +1,3 @@
+from vsmctl.commands import main
+
+main()

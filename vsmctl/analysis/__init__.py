@@ -1,0 +1,1 @@
+"""Reading a monolith: its modules, its import graph, metrics and cycles."""

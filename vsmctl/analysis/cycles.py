@@ -1,0 +1,135 @@
+"""Import cycles and the fewest edges whose removal (or inversion) makes a graph acyclic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+# Exact search costs 2^n states; above this many nodes in one cycle, a greedy order is used.
+EXACT_LIMIT = 14
+
+
+@dataclass(frozen=True)
+class Cycle:
+    members: tuple[str, ...]  # a strongly connected component, sorted
+    example: tuple[str, ...]  # one concrete cycle through it: a -> b -> ... -> a
+
+
+@dataclass(frozen=True)
+class Breakers:
+    edges: tuple[tuple[str, str], ...]
+    exact: bool  # False when a component was too large for the exact search
+
+
+def strongly_connected(edges: Iterable[tuple[str, str]]) -> list[Cycle]:
+    """Components with more than one member, largest first."""
+    g = nx.DiGraph()
+    g.add_edges_from((a, b) for a, b in edges if a != b)
+    cycles = []
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) < 2:
+            continue
+        sub = g.subgraph(comp)
+        start = min(comp)
+        found = nx.find_cycle(sub, source=start)
+        example = tuple([found[0][0], *(e[1] for e in found)])
+        cycles.append(Cycle(tuple(sorted(comp)), example))
+    cycles.sort(key=lambda c: (-len(c.members), c.members))
+    return cycles
+
+
+def minimum_breakers(weights: dict[tuple[str, str], int]) -> Breakers:
+    """Fewest edges to drop for a DAG; among equals, the ones carrying fewest imports."""
+    g = nx.DiGraph()
+    for (a, b), w in weights.items():
+        if a != b:
+            g.add_edge(a, b, weight=w)
+    chosen: list[tuple[str, str]] = []
+    exact = True
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) < 2:
+            continue
+        nodes = sorted(comp)
+        sub = {(a, b): d["weight"] for a, b, d in g.subgraph(comp).edges(data=True)}
+        if len(nodes) <= EXACT_LIMIT:
+            chosen.extend(_exact(nodes, sub))
+        else:
+            exact = False
+            chosen.extend(_greedy(nodes, sub))
+    return Breakers(tuple(sorted(chosen)), exact)
+
+
+def _back_edges(order: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    pos = {n: i for i, n in enumerate(order)}
+    return [(a, b) for (a, b) in weights if pos[a] > pos[b]]
+
+
+def _exact(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    # Minimum feedback arc set = the linear order with the cheapest backward edges.
+    # dp over subsets S placed first: appending v costs its edges into S (v -> u, u in S).
+    n = len(nodes)
+    index = {name: i for i, name in enumerate(nodes)}
+    into: list[list[tuple[int, int]]] = [[] for _ in range(n)]  # v -> [(u, weight)]
+    for (a, b), w in weights.items():
+        into[index[a]].append((index[b], w))
+    full = (1 << n) - 1
+    best: list[tuple[int, int] | None] = [None] * (1 << n)
+    choice = [0] * (1 << n)
+    best[0] = (0, 0)
+    for s in range(1 << n):
+        base = best[s]
+        if base is None:
+            continue
+        for v in range(n):
+            if s >> v & 1:
+                continue
+            count, weight = base
+            for u, w in into[v]:
+                if s >> u & 1:
+                    count += 1
+                    weight += w
+            t = s | 1 << v
+            cand = (count, weight)
+            current = best[t]
+            if current is None or cand < current:
+                best[t] = cand
+                choice[t] = v
+    order = []
+    s = full
+    while s:
+        v = choice[s]
+        order.append(nodes[v])
+        s &= ~(1 << v)
+    order.reverse()
+    return _back_edges(order, weights)
+
+
+def _greedy(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
+    # Eades–Lin–Smyth: peel sinks and sources, otherwise take the node with most out minus in.
+    g = nx.DiGraph()
+    g.add_nodes_from(nodes)
+    for (a, b), w in weights.items():
+        g.add_edge(a, b, weight=w)
+    left: list[str] = []
+    right: list[str] = []
+    while g.number_of_nodes():
+        changed = True
+        while changed:
+            changed = False
+            for n in sorted(g.nodes):
+                if g.out_degree(n) == 0:
+                    right.insert(0, n)
+                    g.remove_node(n)
+                    changed = True
+                elif g.in_degree(n) == 0:
+                    left.append(n)
+                    g.remove_node(n)
+                    changed = True
+        if not g.number_of_nodes():
+            break
+        pick = max(sorted(g.nodes), key=lambda n: g.out_degree(n, weight="weight") - g.in_degree(n, weight="weight"))
+        left.append(pick)
+        g.remove_node(pick)
+    return _back_edges(left + right, weights)

@@ -1,0 +1,221 @@
+"""Build the module graph: grimp for speed, our own scanner for what grimp cannot see.
+
+grimp skips folders without __init__.py and stops at the first file it cannot parse or decode.
+The first gap is filled per file (only the files that can touch the missing modules are parsed);
+the second makes us scan the whole tree ourselves, so one bad file never hides the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from vsmctl.analysis.discovery import SourceFile, SourceTree
+from vsmctl.analysis.model import ImportSite, ModuleGraph, ModuleInfo, Problem
+from vsmctl.analysis.python_imports import (
+    ScanError,
+    classify_lines,
+    decode_source,
+    resolve,
+    scan_source,
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress | None = None) -> ModuleGraph:
+    progress = progress or _no_progress
+    by_module = {f.module: f for f in tree.files}
+    texts: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+
+    progress("building import graph (grimp)", 0, 1)
+    sites: list[ImportSite] | None
+    try:
+        sites, grimp_modules = _grimp_sites(tree, grimp_cache)
+        engine = "grimp"
+    except _GrimpCannotRead:
+        sites, grimp_modules, engine = None, set(), "ast"
+    progress("building import graph (grimp)", 1, 1)
+
+    if sites is None:
+        sites = _scan_files(list(tree.files), by_module, None, texts, problems, progress)
+    else:
+        sites = [s for s in sites if s.importer in by_module and s.imported in by_module]
+        gaps = {m for m in by_module if m not in grimp_modules}
+        if gaps:
+            engine = "grimp+ast"
+            sites.extend(_fill_gaps(tree, by_module, gaps, texts, problems, progress))
+        sites = _classify(sites, by_module, texts, progress)
+
+    lines = {m: _line_count(f, texts) for m, f in by_module.items()}
+    modules = {
+        m: ModuleInfo(name=m, path=f.rel, lines=lines[m], is_package=f.is_package,
+                      namespace_folder=f.namespace_folder)
+        for m, f in sorted(by_module.items())
+    }
+    sites.sort(key=lambda s: (s.importer, s.line, s.imported))
+    return ModuleGraph(
+        root=str(tree.root),
+        source_roots=(_rel(tree.source_root, tree.root),),
+        top_packages=tree.packages,
+        modules=modules,
+        imports=tuple(sites),
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0))),
+        engine=engine,
+    )
+
+
+class _GrimpCannotRead(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _on_sys_path(folder: Path, packages: tuple[str, ...]) -> Iterator[None]:
+    # grimp locates packages with importlib's finders (it never imports them); make sure it
+    # finds the monolith's copy, not an installed or already-imported namesake.
+    saved = {name: sys.modules.pop(name) for name in packages if name in sys.modules}
+    sys.path.insert(0, str(folder))
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(str(folder))
+        for name in packages:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
+
+
+def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportSite], set[str]]:
+    import grimp
+    from grimp.exceptions import SourceSyntaxError
+
+    with _on_sys_path(tree.source_root, tree.packages):
+        try:
+            graph = grimp.build_graph(
+                *tree.packages, cache_dir=str(cache_dir) if cache_dir else None
+            )
+        except (SourceSyntaxError, UnicodeError, ValueError) as exc:
+            raise _GrimpCannotRead(str(exc)) from exc
+    modules = set(graph.modules)
+    sites = []
+    for importer in modules:
+        for imported in graph.find_modules_directly_imported_by(importer):
+            for detail in graph.get_import_details(importer=importer, imported=imported):
+                sites.append(ImportSite(importer, imported, int(detail["line_number"]),
+                                        str(detail["line_contents"]).strip()))
+    return sites, modules
+
+
+def _read_lines(f: SourceFile, texts: dict[str, list[str]], problems: list[Problem] | None) -> list[str] | None:
+    if f.module in texts:
+        return texts[f.module]
+    try:
+        data = f.path.read_bytes()
+        source = decode_source(data)
+    except OSError as exc:
+        if problems is not None:
+            problems.append(Problem(f.rel, None, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        return None
+    except ScanError as exc:
+        if problems is not None:
+            problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
+        return None
+    lines = source.splitlines()
+    texts[f.module] = lines
+    return lines
+
+
+def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_targets: set[str] | None,
+                texts: dict[str, list[str]], problems: list[Problem], progress: Progress) -> list[ImportSite]:
+    sites = []
+    total = len(files)
+    for done, f in enumerate(files, start=1):
+        if done % 50 == 0 or done == total:
+            progress("scanning files", done, total)
+        lines = _read_lines(f, texts, problems)
+        if lines is None:
+            continue
+        try:
+            raw = scan_source("\n".join(lines), f.module, f.is_package)
+        except ScanError as exc:
+            problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
+            continue
+        for imp in raw:
+            target = resolve(imp.candidates, by_module)
+            if target is None or target == f.module:
+                continue
+            if only_targets is not None and target not in only_targets:
+                continue
+            text = lines[imp.line - 1].strip() if imp.line <= len(lines) else ""
+            sites.append(ImportSite(f.module, target, imp.line, text, imp.kind))
+    return sites
+
+
+def _fill_gaps(tree: SourceTree, by_module: dict[str, SourceFile], gaps: set[str],
+               texts: dict[str, list[str]], problems: list[Problem], progress: Progress) -> list[ImportSite]:
+    """Imports from and to the modules grimp did not see (folders without __init__.py)."""
+    gap_files = [by_module[m] for m in sorted(gaps)]
+    sites = _scan_files(gap_files, by_module, None, texts, problems, progress)
+    # Incoming edges: only files that mention a missing module's last name can import it.
+    needles = {m.rsplit(".", 1)[-1].encode() for m in gaps}
+    for m in gaps:
+        needles.update(part.encode() for part in m.split(".")[1:])
+    candidates = []
+    for f in tree.files:
+        if f.module in gaps:
+            continue
+        try:
+            data = f.path.read_bytes()
+        except OSError:
+            continue
+        if any(n in data for n in needles):
+            candidates.append(f)
+    sites.extend(_scan_files(candidates, by_module, gaps, texts, problems, progress))
+    return sites
+
+
+def _classify(sites: list[ImportSite], by_module: dict[str, SourceFile], texts: dict[str, list[str]],
+              progress: Progress) -> list[ImportSite]:
+    by_importer: dict[str, list[ImportSite]] = {}
+    for s in sites:
+        by_importer.setdefault(s.importer, []).append(s)
+    out = []
+    total = len(by_importer)
+    for done, (importer, group) in enumerate(by_importer.items(), start=1):
+        if done % 100 == 0 or done == total:
+            progress("classifying imports", done, total)
+        lines = _read_lines(by_module[importer], texts, None)
+        if lines is None:
+            out.extend(group)
+            continue
+        kinds = classify_lines(lines, [s.line for s in group])
+        out.extend(
+            ImportSite(s.importer, s.imported, s.line, s.text, kinds.get(s.line, s.kind)) for s in group
+        )
+    return out
+
+
+def _line_count(f: SourceFile, texts: dict[str, list[str]]) -> int:
+    if f.module in texts:
+        return len(texts[f.module])
+    try:
+        return f.path.read_bytes().count(b"\n")
+    except OSError:
+        return 0
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+    return rel or "."

@@ -1,0 +1,91 @@
+"""The module graph as plain, frozen data (what the cache stores and the renderers read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Kinds of import statement, strongest first: a plain import binds at load time; a
+# function-level one only when the function runs; a TYPE_CHECKING one never at run time.
+PLAIN = "plain"
+FUNCTION = "function"
+TYPE_CHECKING = "type_checking"
+KIND_ORDER = (PLAIN, FUNCTION, TYPE_CHECKING)
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    name: str
+    path: str  # relative to the analyzed folder, POSIX separators
+    lines: int
+    is_package: bool = False
+    namespace_folder: bool = False  # lives in a folder without __init__.py
+
+
+@dataclass(frozen=True)
+class ImportSite:
+    importer: str
+    imported: str
+    line: int
+    text: str
+    kind: str = PLAIN
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something about one file the analysis could not use as it is."""
+
+    path: str
+    line: int | None
+    kind: str  # syntax-error | not-utf8 | unreadable
+    message: str
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class ModuleGraph:
+    root: str  # the analyzed folder (absolute)
+    source_roots: tuple[str, ...]  # relative to root; "." for a flat layout
+    top_packages: tuple[str, ...]
+    modules: dict[str, ModuleInfo]
+    imports: tuple[ImportSite, ...]
+    problems: tuple[Problem, ...]
+    engine: str  # "grimp", "grimp+ast" (gaps filled) or "ast" (fallback)
+
+    def edges(self) -> dict[tuple[str, str], list[ImportSite]]:
+        """Import sites grouped by (importer, imported)."""
+        grouped: dict[tuple[str, str], list[ImportSite]] = {}
+        for site in self.imports:
+            grouped.setdefault((site.importer, site.imported), []).append(site)
+        return grouped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "source_roots": list(self.source_roots),
+            "top_packages": list(self.top_packages),
+            "engine": self.engine,
+            "modules": [m.__dict__ for m in self.modules.values()],
+            "imports": [[s.importer, s.imported, s.line, s.text, s.kind] for s in self.imports],
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModuleGraph:
+        modules = {m["name"]: ModuleInfo(**m) for m in data["modules"]}
+        return cls(
+            root=data["root"],
+            source_roots=tuple(data["source_roots"]),
+            top_packages=tuple(data["top_packages"]),
+            modules=modules,
+            imports=tuple(ImportSite(*row) for row in data["imports"]),
+            problems=tuple(Problem(**p) for p in data["problems"]),
+            engine=data["engine"],
+        )
+
+
+def edge_kind(sites: list[ImportSite]) -> str:
+    """An edge is as strong as its strongest import statement."""
+    return min((s.kind for s in sites), key=KIND_ORDER.index)

@@ -1,0 +1,188 @@
+"""The `analyze monolith` service: from a folder (and a roadmap) to one AnalysisReport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vsmctl.analysis import cache
+from vsmctl.analysis.cycles import Breakers, Cycle, minimum_breakers, strongly_connected
+from vsmctl.analysis.discovery import discover
+from vsmctl.analysis.graph_builder import Progress, build_graph
+from vsmctl.analysis.metrics import GroupMetrics, component_of_factory, group_metrics
+from vsmctl.analysis.model import KIND_ORDER, TYPE_CHECKING, ImportSite, ModuleGraph, Problem, edge_kind
+from vsmctl.roadmap.loader import load_roadmap
+from vsmctl.roadmap.model import Roadmap
+from vsmctl.roadmap.patterns import Assignment, assign
+from vsmctl.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ModuleMetrics:
+    name: str
+    path: str
+    lines: int
+    fan_in: int
+    fan_out: int
+    instability: float
+    package: str | None
+
+
+@dataclass(frozen=True)
+class PackageEdge:
+    source: str
+    target: str
+    kind: str
+    sites: tuple[ImportSite, ...]
+    declared: bool  # target is in source's depends_on
+
+    @property
+    def weight(self) -> int:
+        return len(self.sites)
+
+
+@dataclass(frozen=True)
+class Violation:
+    source: str
+    target: str
+    rule: str  # "upward" (against the layering) or "undeclared" (missing from depends_on)
+    message: str
+    sites: tuple[ImportSite, ...]
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    graph: ModuleGraph
+    cached: bool
+    roadmap: Roadmap | None
+    components: tuple[GroupMetrics, ...]
+    modules: tuple[ModuleMetrics, ...]
+    cycles: tuple[Cycle, ...]
+    assignment: Assignment | None = None
+    packages: tuple[GroupMetrics, ...] = ()
+    package_edges: tuple[PackageEdge, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    package_cycles: tuple[Cycle, ...] = ()
+    breakers: Breakers | None = None
+    monolith_imports: dict[str, tuple[ImportSite, ...]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.graph.problems
+
+    def kind_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(KIND_ORDER, 0)
+        for site in self.graph.imports:
+            counts[site.kind] += 1
+        return counts
+
+
+def analyze_monolith(
+    path: Path,
+    roadmap_path: Path | None = None,
+    excludes: tuple[str, ...] = (),
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> AnalysisReport:
+    roadmap = load_roadmap(roadmap_path) if roadmap_path else None  # fail fast on a bad roadmap
+    graph, cached = load_graph(path, excludes, use_cache, progress)
+    return build_report(graph, roadmap, cached)
+
+
+def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = True,
+               progress: Progress | None = None) -> tuple[ModuleGraph, bool]:
+    """The module graph of the monolith at `path`, from the cache when nothing changed."""
+    tree = discover(path, excludes)
+    workspace = Workspace.at(tree.root)
+    if use_cache:
+        hit = cache.load(workspace.cache_dir, tree)
+        if hit is not None:
+            return hit, True
+    grimp_cache = None
+    if use_cache:
+        try:
+            workspace.ensure_vsm_dir()
+            grimp_cache = workspace.cache_dir / "grimp"
+        except Exception:
+            grimp_cache = None  # read-only workspace: analyze without caching
+    graph = build_graph(tree, grimp_cache, progress)
+    if grimp_cache is not None:
+        cache.store(workspace.cache_dir, tree, graph)
+    return graph, False
+
+
+def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = False) -> AnalysisReport:
+    edges = graph.edges()
+    runtime_edges = [k for k, sites in edges.items() if edge_kind(sites) != TYPE_CHECKING]
+    component_of = component_of_factory(graph)
+    components = tuple(group_metrics(graph, component_of))
+    cycles = tuple(strongly_connected(runtime_edges))
+    fan_in: dict[str, int] = dict.fromkeys(graph.modules, 0)
+    fan_out: dict[str, int] = dict.fromkeys(graph.modules, 0)
+    for a, b in edges:
+        fan_out[a] += 1
+        fan_in[b] += 1
+    warnings = [f"{p.location()}: {p.message}" for p in graph.problems]
+    if roadmap is None:
+        modules = tuple(_module_metrics(graph, fan_in, fan_out, {}))
+        return AnalysisReport(graph, cached, None, components, modules, cycles, warnings=tuple(warnings))
+
+    assignment = assign(roadmap, graph.modules)
+    package_of = assignment.package_of
+    for pkg, pattern in assignment.unmatched_patterns:
+        warnings.append(f"roadmap: pattern '{pattern}' of package '{pkg}' matches no module")
+    for module, tied in sorted(assignment.ambiguous.items()):
+        warnings.append(f"roadmap: module '{module}' is claimed equally by {', '.join(tied)}; "
+                        f"assigned to {tied[0]}")
+    modules = tuple(_module_metrics(graph, fan_in, fan_out, package_of))
+    packages = tuple(group_metrics(graph, package_of.get))
+
+    grouped: dict[tuple[str, str], list[ImportSite]] = {}
+    monolith_imports: dict[str, list[ImportSite]] = {}
+    for site in graph.imports:
+        a, b = package_of.get(site.importer), package_of.get(site.imported)
+        if a is None or a == b:
+            continue
+        if b is None:
+            monolith_imports.setdefault(a, []).append(site)
+            continue
+        grouped.setdefault((a, b), []).append(site)
+
+    package_edges = []
+    violations = []
+    for (a, b), sites in sorted(grouped.items()):
+        declared = b in roadmap.package(a).depends_on
+        package_edges.append(PackageEdge(a, b, edge_kind(sites), tuple(sites), declared))
+        if declared:
+            continue
+        if roadmap.rank(b) > roadmap.rank(a):
+            rule = "upward"
+            message = (f"{a} ({roadmap.package(a).category}) imports {b} "
+                       f"({roadmap.package(b).category}): dependencies must point down the layers")
+        else:
+            rule = "undeclared"
+            message = f"{a} imports {b}, which is not in its depends_on"
+        violations.append(Violation(a, b, rule, message, tuple(sites)))
+
+    runtime = {(e.source, e.target): e.weight for e in package_edges if e.kind != TYPE_CHECKING}
+    return AnalysisReport(
+        graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
+        cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
+        violations=tuple(violations), package_cycles=tuple(strongly_connected(runtime)),
+        breakers=minimum_breakers(runtime),
+        monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
+        warnings=tuple(warnings),
+    )
+
+
+def _module_metrics(graph: ModuleGraph, fan_in: dict[str, int], fan_out: dict[str, int],
+                    package_of: dict[str, str]) -> list[ModuleMetrics]:
+    out = []
+    for name, info in graph.modules.items():
+        ca, ce = fan_in[name], fan_out[name]
+        out.append(ModuleMetrics(name, info.path, info.lines, ca, ce,
+                                 round(ce / (ca + ce), 3) if ca + ce else 0.0, package_of.get(name)))
+    return out
+
+

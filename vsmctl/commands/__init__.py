@@ -1,0 +1,65 @@
+"""The `vsmctl` command line. Commands parse, call one service, and render; nothing more.
+
+Heavy libraries (grimp, networkx, libcst, yaml) are imported inside the command functions, so
+`vsmctl --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from vsmctl import __version__
+from vsmctl.commands import analyze
+from vsmctl.commands.common import state
+from vsmctl.errors import VsmError
+
+app = typer.Typer(
+    name="vsmctl",
+    help=(
+        "Take a monolith apart into independently versioned packages, step by measured step.\n\n"
+        "Start with `vsmctl analyze monolith PATH --roadmap roadmap.yaml`: the import graph, its "
+        "cycles, and every import that breaks the roadmap's layering."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(analyze.app, name="analyze")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vsmctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    state.debug = debug
+
+
+def main() -> None:
+    try:
+        app()
+    except VsmError as exc:
+        if state.debug:
+            raise
+        _fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # a bug: still one line, the traceback behind --debug
+        if state.debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 3)
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"\x1b[31merror: {message}\x1b[0m\n" if sys.stderr.isatty() else f"error: {message}\n")
+    sys.exit(code)

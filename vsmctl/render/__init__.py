@@ -1,0 +1,1 @@
+"""Output: terminal tables, JSON documents and graph formats. Services never import this."""

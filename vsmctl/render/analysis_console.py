@@ -1,0 +1,122 @@
+"""The terminal report of `analyze monolith`."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from vsmctl.analysis.model import ImportSite, ModuleGraph
+from vsmctl.analysis.report import AnalysisReport
+
+MAX_SITES = 5
+
+
+def _site(graph: ModuleGraph, s: ImportSite) -> str:
+    kind = "" if s.kind == "plain" else f" [dim]({s.kind.replace('_', '-')})[/]"
+    return f"{graph.modules[s.importer].path}:{s.line}  [cyan]{s.text}[/]{kind}"
+
+
+def _sites(console: Console, graph: ModuleGraph, sites: tuple[ImportSite, ...] | list[ImportSite]) -> None:
+    for s in list(sites)[:MAX_SITES]:
+        console.print(f"      {_site(graph, s)}", highlight=False)
+    if len(sites) > MAX_SITES:
+        console.print(f"      [dim]… and {len(sites) - MAX_SITES} more (see --json)[/]")
+
+
+def print_report(console: Console, report: AnalysisReport) -> None:
+    graph = report.graph
+    kinds = report.kind_counts()
+    note = " (from cache)" if report.cached else ""
+    console.print(
+        f"[bold]{graph.root}[/]: {len(graph.modules)} modules, {len(graph.imports)} import statements "
+        f"over {len(graph.edges())} module edges{note}",
+        highlight=False,
+    )
+    console.print(
+        f"  kinds: {kinds['plain']} plain, {kinds['function']} function-level, "
+        f"{kinds['type_checking']} TYPE_CHECKING-only; packages: {', '.join(graph.top_packages)}; "
+        f"engine: {graph.engine}",
+        highlight=False,
+    )
+    if graph.problems:
+        console.print(f"[yellow]{len(graph.problems)} file(s) could not be analyzed:[/]")
+        for p in graph.problems:
+            console.print(f"  [yellow]{p.location()}[/]: {p.message}", highlight=False)
+
+    table = Table(title="Top-level packages", title_justify="left")
+    for col in ("package", "modules", "lines", "fan-in", "fan-out", "instability"):
+        table.add_column(col, justify="left" if col == "package" else "right")
+    for c in report.components:
+        table.add_row(c.name, str(c.modules), str(c.lines), str(c.fan_in), str(c.fan_out), f"{c.instability:.2f}")
+    console.print(table)
+
+    if report.cycles:
+        console.print(f"[bold]Import cycles[/] ({len(report.cycles)}, largest first; TYPE_CHECKING imports left out)")
+        for c in report.cycles:
+            console.print(f"  {len(c.members)} modules: {' → '.join(c.example)}", highlight=False)
+    else:
+        console.print("[green]No import cycles.[/]")
+
+    if report.roadmap is None or report.assignment is None:
+        console.print("[dim]No roadmap given (--roadmap roadmap.yaml): package assignment and layering "
+                      "checks skipped.[/]")
+        _warnings(console, report)
+        return
+
+    categories = {p.name: p.category for p in report.roadmap.packages}
+    table = Table(title=f"Roadmap packages ({report.roadmap.name})", title_justify="left")
+    for col in ("package", "category", "modules", "lines", "fan-in", "fan-out", "instability"):
+        table.add_column(col, justify="left" if col in ("package", "category") else "right")
+    for p in report.packages:
+        table.add_row(p.name, categories[p.name], str(p.modules), str(p.lines), str(p.fan_in),
+                      str(p.fan_out), f"{p.instability:.2f}")
+    console.print(table)
+    unassigned = report.assignment.unassigned
+    if unassigned:
+        console.print(f"[bold]Modules no pattern claims[/] ({len(unassigned)}): {', '.join(unassigned)}",
+                      highlight=False)
+
+    table = Table(title="Package dependencies", title_justify="left")
+    for col in ("from", "to", "imports", "kind", "roadmap"):
+        table.add_column(col)
+    for e in report.package_edges:
+        verdict = "[green]declared[/]" if e.declared else "[red]breaks depends_on[/]"
+        table.add_row(e.source, e.target, str(e.weight), e.kind.replace("_", "-"), verdict)
+    console.print(table)
+
+    if report.violations:
+        console.print(f"[bold red]Roadmap violations[/] ({len(report.violations)})")
+        for v in report.violations:
+            console.print(f"  [red]{v.rule}[/]: {v.message}", highlight=False)
+            _sites(console, graph, v.sites)
+    else:
+        console.print("[green]No roadmap violations.[/]")
+
+    if report.monolith_imports:
+        console.print("[bold]Imports of code no package claims[/] (extraction blockers)")
+        for pkg, sites in report.monolith_imports.items():
+            console.print(f"  {pkg} → {', '.join(sorted({s.imported for s in sites}))}", highlight=False)
+            _sites(console, graph, sites)
+
+    if report.package_cycles:
+        console.print(f"[bold]Package cycles[/] ({len(report.package_cycles)})")
+        for c in report.package_cycles:
+            console.print(f"  {' → '.join(c.example)}", highlight=False)
+    if report.breakers and report.breakers.edges:
+        how = "" if report.breakers.exact else " (greedy estimate: a cycle was too large for exact search)"
+        console.print(f"[bold]Remove or invert these {len(report.breakers.edges)} package edge(s) to make the "
+                      f"package graph acyclic[/]{how}:")
+        by_key = {(e.source, e.target): e for e in report.package_edges}
+        for a, b in report.breakers.edges:
+            edge = by_key[(a, b)]
+            console.print(f"  {a} → {b} ({edge.weight} import(s))", highlight=False)
+            _sites(console, graph, edge.sites)
+    elif report.roadmap is not None:
+        console.print("[green]The package graph is acyclic.[/]")
+    _warnings(console, report)
+
+
+def _warnings(console: Console, report: AnalysisReport) -> None:
+    roadmap_warnings = [w for w in report.warnings if w.startswith("roadmap:")]
+    for w in roadmap_warnings:
+        console.print(f"[yellow]warning[/]: {w}", highlight=False)

@@ -1,0 +1,100 @@
+"""The `analyze monolith --json` document (schema: vsmctl/schemas/analysis.schema.json)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from vsmctl.analysis.model import ImportSite, ModuleGraph, edge_kind
+from vsmctl.analysis.report import AnalysisReport
+
+SCHEMA_ID = "https://vsmctl.dev/schemas/analysis-v1.json"
+
+
+def site_dict(graph: ModuleGraph, site: ImportSite) -> dict[str, Any]:
+    return {
+        "file": graph.modules[site.importer].path,
+        "line": site.line,
+        "importer": site.importer,
+        "imported": site.imported,
+        "kind": site.kind,
+        "text": site.text,
+    }
+
+
+def report_to_dict(report: AnalysisReport) -> dict[str, Any]:
+    graph = report.graph
+    edges = graph.edges()
+    doc: dict[str, Any] = {
+        "$schema": SCHEMA_ID,
+        "version": 1,
+        "path": graph.root,
+        "roadmap": str(report.roadmap.path) if report.roadmap and report.roadmap.path else None,
+        "engine": graph.engine,
+        "cached": report.cached,
+        "summary": {
+            "modules": len(graph.modules),
+            "import_statements": len(graph.imports),
+            "module_edges": len(edges),
+            "kinds": report.kind_counts(),
+            "problems": len(graph.problems),
+            "cycles": len(report.cycles),
+            "violations": len(report.violations),
+            "unassigned": len(report.assignment.unassigned) if report.assignment else None,
+        },
+        "problems": [asdict(p) for p in graph.problems],
+        "components": [asdict(c) for c in report.components],
+        "modules": [asdict(m) for m in report.modules],
+        "module_edges": [
+            {"importer": a, "imported": b, "imports": len(sites), "kind": edge_kind(sites)}
+            for (a, b), sites in sorted(edges.items())
+        ],
+        "cycles": [{"members": list(c.members), "example": list(c.example)} for c in report.cycles],
+        "assignment": None,
+        "packages": [],
+        "package_edges": [],
+        "violations": [],
+        "package_cycles": [],
+        "cycle_breakers": None,
+        "monolith_imports": {},
+        "warnings": list(report.warnings),
+    }
+    if report.roadmap is None or report.assignment is None:
+        return doc
+    members: dict[str, list[str]] = {p.name: [] for p in report.roadmap.packages}
+    for module, pkg in sorted(report.assignment.package_of.items()):
+        members[pkg].append(module)
+    doc["assignment"] = {
+        "packages": members,
+        "unassigned": list(report.assignment.unassigned),
+        "ambiguous": {m: list(t) for m, t in report.assignment.ambiguous.items()},
+    }
+    categories = {p.name: p.category for p in report.roadmap.packages}
+    doc["packages"] = [{**asdict(p), "category": categories[p.name]} for p in report.packages]
+    doc["package_edges"] = [
+        {"source": e.source, "target": e.target, "kind": e.kind, "imports": e.weight,
+         "declared": e.declared, "sites": [site_dict(graph, s) for s in e.sites]}
+        for e in report.package_edges
+    ]
+    doc["violations"] = [
+        {"source": v.source, "target": v.target, "rule": v.rule, "message": v.message,
+         "sites": [site_dict(graph, s) for s in v.sites]}
+        for v in report.violations
+    ]
+    doc["package_cycles"] = [{"members": list(c.members), "example": list(c.example)}
+                             for c in report.package_cycles]
+    if report.breakers is not None:
+        weights = {(e.source, e.target): e for e in report.package_edges}
+        doc["cycle_breakers"] = {
+            "exact": report.breakers.exact,
+            "edges": [
+                {"source": a, "target": b, "imports": weights[(a, b)].weight,
+                 "sites": [site_dict(graph, s) for s in weights[(a, b)].sites]}
+                for a, b in report.breakers.edges
+            ],
+        }
+    doc["monolith_imports"] = {
+        pkg: [site_dict(graph, s) for s in sites] for pkg, sites in report.monolith_imports.items()
+    }
+    return doc
+

@@ -1,0 +1,1 @@
+"""The migration plan: roadmap.yaml, its schema, and how modules map onto its packages."""

@@ -1,0 +1,78 @@
+"""Module patterns: how roadmap packages claim modules.
+
+A pattern is a dotted module name in which `*` stands for one name and `**` for any number of
+names (zero included). A pattern also claims the descendants of what it matches, so `app.billing`
+claims `app.billing.models`. When several packages' patterns claim a module, the most specific
+pattern wins (most literal names, then fewest wildcards); equal ones are reported as ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vsmctl.roadmap.model import Roadmap
+
+
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    for i, part in enumerate(pattern.split(".")):
+        sep = r"\." if i else ""
+        if part == "**":
+            out.append(r"(?:\.[^.]+)*" if i else r"(?:[^.]+(?:\.[^.]+)*)?")
+            continue
+        out.append(sep + re.escape(part).replace(r"\*", "[^.]*"))
+    body = "".join(out)
+    if body.startswith("(?:[^.]+(?:\\.[^.]+)*)?"):
+        body = body.replace("(?:[^.]+(?:\\.[^.]+)*)?\\.", "(?:[^.]+\\.)*", 1)
+    return re.compile(rf"^{body}(?:\..+)?$")
+
+
+def specificity(pattern: str) -> tuple[int, int]:
+    parts = pattern.split(".")
+    literal = sum(1 for p in parts if "*" not in p)
+    return literal, -sum(1 for p in parts if "*" in p)
+
+
+def matches(pattern: str, module: str) -> bool:
+    return _regex(pattern).match(module) is not None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    package_of: dict[str, str]  # module -> roadmap package
+    unassigned: tuple[str, ...]
+    ambiguous: dict[str, tuple[str, ...]]  # module -> the packages that tie
+    unmatched_patterns: tuple[tuple[str, str], ...]  # (package, pattern) that claim nothing
+
+
+def assign(roadmap: Roadmap, modules: Iterable[str]) -> Assignment:
+    package_of: dict[str, str] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    unassigned = []
+    used: set[tuple[str, str]] = set()
+    claims = [(pkg.name, pattern) for pkg in roadmap.packages for pattern in pkg.modules]
+    for module in sorted(modules):
+        best: tuple[int, int] | None = None
+        winners: list[tuple[str, str]] = []
+        for pkg_name, pattern in claims:
+            if not matches(pattern, module):
+                continue
+            used.add((pkg_name, pattern))
+            score = specificity(pattern)
+            if best is None or score > best:
+                best, winners = score, [(pkg_name, pattern)]
+            elif score == best:
+                winners.append((pkg_name, pattern))
+        if not winners:
+            unassigned.append(module)
+            continue
+        package_of[module] = winners[0][0]
+        tied = tuple(dict.fromkeys(w[0] for w in winners))
+        if len(tied) > 1:
+            ambiguous[module] = tied
+    unmatched = tuple(c for c in claims if c not in used)
+    return Assignment(package_of, tuple(unassigned), ambiguous, unmatched)

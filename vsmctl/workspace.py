@@ -1,0 +1,108 @@
+"""The workspace: the monolith's repository, its `.vsm/` folder, and safe writes into it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from vsmctl.errors import InputError
+
+VSM_DIR = ".vsm"
+# What vsmctl keeps in .vsm/ but never commits (DESIGN.md, "The workspace").
+VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n"
+
+
+def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+    path = Path(path)
+    if not make_parents and not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+    try:
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str, make_parents: bool = True) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), make_parents)
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename itself is durable only once the directory entry is on disk.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def find_root(start: Path) -> Path:
+    """The enclosing git repository's top folder, or `start` itself outside git."""
+    start = Path(start).resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def at(cls, start: Path | str = ".") -> Workspace:
+        return cls(find_root(Path(start)))
+
+    @property
+    def vsm_dir(self) -> Path:
+        return self.root / VSM_DIR
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.vsm_dir / "cache"
+
+    @property
+    def events_path(self) -> Path:
+        return self.vsm_dir / "events.jsonl"
+
+    @property
+    def flags_path(self) -> Path:
+        return self.vsm_dir / "flags.json"
+
+    @property
+    def roadmap_path(self) -> Path:
+        return self.root / "roadmap.yaml"
+
+    def ensure_vsm_dir(self) -> Path:
+        """Create `.vsm/` with its .gitignore; an unwritable workspace is one clear error."""
+        try:
+            self.vsm_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {self.vsm_dir}: {exc.strerror or exc}") from exc
+        ignore = self.vsm_dir / ".gitignore"
+        if not ignore.exists():
+            atomic_write_text(ignore, VSM_GITIGNORE)
+        return self.vsm_dir
