@@ -103,8 +103,7 @@ class EventLog:
     def _raw_lines(self) -> Iterator[tuple[int, str]]:
         try:
             with open(self.path, encoding="utf-8", errors="strict") as handle:
-                for number, line in enumerate(handle, start=1):
-                    yield number, line
+                yield from enumerate(handle, start=1)
         except FileNotFoundError:
             return
         except UnicodeDecodeError as exc:

@@ -7,6 +7,7 @@ entirely; a miss still benefits from grimp's per-file cache beside it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -46,7 +47,6 @@ def load(cache_dir: Path, tree: SourceTree) -> ModuleGraph | None:
 
 def store(cache_dir: Path, tree: SourceTree, graph: ModuleGraph) -> None:
     payload = {"fingerprint": fingerprint(tree), "graph": graph.to_dict()}
-    try:
+    # A cache that cannot be written must never fail an analysis.
+    with contextlib.suppress(Exception):
         atomic_write_text(_entry(cache_dir, tree), json.dumps(payload, separators=(",", ":")))
-    except Exception:
-        pass  # a cache that cannot be written must never fail an analysis

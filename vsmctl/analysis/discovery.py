@@ -124,7 +124,4 @@ def _walk(folder: Path, module: str, in_namespace: bool, root: Path, excludes: t
 
 
 def _has_python(folder: str) -> bool:
-    for _dirpath, _dirs, names in os.walk(folder):
-        if any(n.endswith(".py") for n in names):
-            return True
-    return False
+    return any(any(n.endswith(".py") for n in names) for _dirpath, _dirs, names in os.walk(folder))

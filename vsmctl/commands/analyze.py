@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,7 +14,7 @@ app = typer.Typer(help="Read a monolith: its import graph, cycles, and how it fi
                   no_args_is_help=True)
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     mermaid = "mermaid"
     dot = "dot"
     html = "html"
@@ -27,7 +27,9 @@ def monolith(
         None, "--roadmap", "-r",
         help="roadmap.yaml mapping modules onto target packages (default: PATH/roadmap.yaml if present).",
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document (see docs/analysis-json.md)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the report as one JSON document (schema: docs/analysis-json.md)."
+    ),
     fmt: GraphFormat | None = typer.Option(
         None, "--format", "-f", help="Write the package graph as mermaid, dot, or a self-contained HTML page."
     ),

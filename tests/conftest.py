@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "vsm_monolith"
+ROADMAP = REPO / "roadmap.yaml"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create files (dedented text or raw bytes) under root; returns root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a user would."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "vsmctl", *args], cwd=cwd or REPO, env=full_env, input=input,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.fixture()
+def tree(tmp_path: Path):
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make

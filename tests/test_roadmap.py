@@ -1,0 +1,86 @@
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLE, ROADMAP
+
+from vsmctl.errors import RoadmapError
+from vsmctl.roadmap.loader import load_roadmap, parse_roadmap
+from vsmctl.roadmap.patterns import assign, matches
+
+
+def test_repository_roadmap_is_the_vsm_plan():
+    roadmap = load_roadmap(ROADMAP)
+    names = set(roadmap.names)
+    assert {"vsm-core", "vsm-telemetry", "vsm-goldrush", "vsm-rate-limiter", "vsm-config",
+            "vsm-s1-operations", "vsm-s2-coordination", "vsm-s3-control", "vsm-s4-intelligence",
+            "vsm-s5-policy", "vsm-console", "vsm-api", "vsm-dashboard", "vsm-gateway",
+            "vsm-test", "vsm-benchmark", "vsm-security", "vsm-math"} == names
+    assert [p.name for p in roadmap.phases] == ["Foundation", "Expansion", "Finalization"]
+    assert roadmap.test_command
+    # core <- subsystems <- applications: nothing depends upward
+    for pkg in roadmap.packages:
+        for dep in pkg.depends_on:
+            assert roadmap.rank(dep) <= roadmap.rank(pkg.name)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(packages="x"), "packages: expected a mapping"),
+        (lambda d: d["packages"]["vsm-core"].update(category="kernel"), "packages.vsm-core.category: expected one of"),
+        (lambda d: d["packages"]["vsm-core"].update(depends_on="vsm-goldrush"),
+         "packages.vsm-core.depends_on: expected a list"),
+        (lambda d: d["packages"]["vsm-core"].update(depends_on=["vsm-nothing"]), "no 'vsm-nothing'"),
+        (lambda d: d["packages"]["vsm-core"].update(depends_on=["vsm-api"]), "same or lower layers"),
+        (lambda d: d["packages"]["vsm-core"].update(modules=["vsm..core"]), "dotted module patterns"),
+        (lambda d: d["packages"]["vsm-core"].update(colour="red"), "packages.vsm-core.colour"),
+        (lambda d: d.update(phases=[{"name": "P", "packages": ["ghost"]}]), "phases[0].packages"),
+        (lambda d: d.update(version=2), "version: expected 1"),
+    ],
+)
+def test_invalid_roadmaps_name_file_key_and_expectation(mutate, message):
+    data = yaml.safe_load(ROADMAP.read_text())
+    mutate(data)
+    with pytest.raises(RoadmapError, match="roadmap.yaml") as err:
+        parse_roadmap(data, Path("roadmap.yaml"))
+    assert message in str(err.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    bad = tmp_path / "roadmap.yaml"
+    bad.write_text("packages:\n  a: [unclosed\n")
+    with pytest.raises(RoadmapError, match=r"roadmap.yaml:\d+: invalid YAML"):
+        load_roadmap(bad)
+
+
+def test_patterns_most_specific_wins_and_unmatched_are_reported():
+    data = {"packages": {
+        "wide": {"category": "core", "modules": ["app"]},
+        "narrow": {"category": "core", "modules": ["app.billing", "app.nothing_here"]},
+        "deep": {"category": "core", "modules": ["app.**.models"]},
+    }}
+    roadmap = parse_roadmap(data)
+    result = assign(roadmap, ["app", "app.billing", "app.billing.models", "app.x.y.models", "other"])
+    assert result.package_of == {"app": "wide", "app.billing": "narrow", "app.billing.models": "narrow",
+                                 "app.x.y.models": "deep"}
+    assert result.unassigned == ("other",)
+    assert ("narrow", "app.nothing_here") in result.unmatched_patterns
+
+
+@pytest.mark.parametrize(("pattern", "module", "expected"), [
+    ("a.b", "a.b.c", True), ("a.b", "a.bc", False), ("a.*", "a", False), ("a.*", "a.x.y", True),
+    ("**.models", "models", True), ("a.s*", "a.s3", True), ("a.s*", "a.t", False),
+])
+def test_pattern_semantics(pattern, module, expected):
+    assert matches(pattern, module) is expected
+
+
+def test_example_roadmap_assignment():
+    from vsmctl.analysis.report import load_graph
+
+    graph, _ = load_graph(EXAMPLE, use_cache=False)
+    result = assign(load_roadmap(ROADMAP), graph.modules)
+    assert result.package_of["vsm.s3.audit"] == "vsm-s3-control"
+    assert result.package_of["vsm.algedonic.channel"] == "vsm-core"
+    assert set(result.unassigned) == {"vsm", "vsm.app", "vsm.plugins.audit_hooks", "vsm.plugins.variety_amplifier"}
