@@ -1,6 +1,6 @@
 import textwrap
 
-from vsmctl.analysis.python_imports import classify_lines, resolve, scan_source
+from vsmctl.analysis.python_imports import classify_source, has_indented_import, resolve, scan_source
 
 
 def lines(src: str) -> list[str]:
@@ -32,7 +32,7 @@ def test_classify_plain_function_and_type_checking():
         if typing.TYPE_CHECKING:  # comment
             import h
     ''')
-    kinds = classify_lines(src, range(1, len(src) + 1))
+    kinds = classify_source("\n".join(src), range(1, len(src) + 1))
     by_text = {src[n - 1].strip(): k for n, k in kinds.items() if src[n - 1].strip().startswith("import")}
     assert by_text == {
         "import a": "plain", "import b": "type_checking", "import c": "plain", "import d": "function",
@@ -73,3 +73,20 @@ def test_resolve_prefers_module_then_nearest_parent():
     assert resolve(("pkg.a.func", "pkg.a"), modules) == "pkg.a"
     assert resolve(("pkg.a.b.c.d",), modules) == "pkg.a.b"
     assert resolve(("os.path",), modules) is None
+
+
+def test_quotes_in_comments_and_strings_do_not_open_docstrings():
+    src = "\n".join([
+        "def f():",
+        "    x = 'not a docstring: \"\"\" here'  # nor \"\"\" here",
+        "    y = 1",
+        "z = 2",
+        "def g():",
+        "    import inside",
+    ])
+    assert classify_source(src, [6]) == {6: "function"}
+
+
+def test_indented_import_precheck():
+    assert has_indented_import(b"def f():\n    import x\n")
+    assert not has_indented_import(b"import x\nfrom y import z\n")

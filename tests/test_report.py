@@ -77,3 +77,17 @@ def test_strongly_connected_largest_first_with_a_real_cycle():
     assert [c.members for c in cycles] == [("c", "d", "e"), ("a", "b")]
     example = cycles[0].example
     assert example[0] == example[-1] and len(example) == 4
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=30))
+def test_components_match_networkx(pairs):
+    from vsmctl.analysis.cycles import _adjacency, components
+
+    edges = [(str(a), str(b)) for a, b in pairs]
+    ours = {frozenset(c) for c in components(_adjacency(edges))}
+    g = nx.DiGraph(e for e in edges if e[0] != e[1])
+    assert ours == {frozenset(c) for c in nx.strongly_connected_components(g)}
+    for cycle in strongly_connected(edges):
+        assert cycle.example[0] == cycle.example[-1]
+        assert all(g.has_edge(a, b) for a, b in zip(cycle.example, cycle.example[1:], strict=False))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import networkx as nx
-
 # Exact search costs 2^n states; above this many nodes in one cycle, a greedy order is used.
 EXACT_LIMIT = 14
 
@@ -23,36 +21,109 @@ class Breakers:
     exact: bool  # False when a component was too large for the exact search
 
 
+def _adjacency(edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    adj: dict[str, list[str]] = {}
+    for a, b in edges:
+        if a != b:
+            adj.setdefault(a, []).append(b)
+            adj.setdefault(b, [])
+    for targets in adj.values():
+        targets.sort()
+    return adj
+
+
+def components(adj: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components (iterative Tarjan).
+
+    Written out rather than taken from networkx: `analyze` and `check` need only this, and
+    importing networkx costs more start-up time than the whole search on a 1,500-module graph.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(adj):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            targets = adj[node]
+            while i < len(targets):
+                nxt = targets[i]
+                i += 1
+                if nxt not in index:
+                    work.append((node, i))
+                    work.append((nxt, 0))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                if low[node] == index[node]:
+                    comp = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        comp.append(member)
+                        if member == node:
+                            break
+                    found.append(comp)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return found
+
+
+def _example_cycle(adj: dict[str, list[str]], members: set[str]) -> tuple[str, ...]:
+    """A shortest cycle through the component's first member (breadth-first search)."""
+    start = min(members)
+    parent: dict[str, str] = {}
+    queue = [start]
+    for node in queue:
+        for nxt in adj[node]:
+            if nxt not in members:
+                continue
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return (start, *reversed(path[:-1]), start)
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    raise ValueError("not a cycle")  # unreachable for a strongly connected component
+
+
 def strongly_connected(edges: Iterable[tuple[str, str]]) -> list[Cycle]:
-    """Components with more than one member, largest first."""
-    g = nx.DiGraph()
-    g.add_edges_from((a, b) for a, b in edges if a != b)
+    """Components with more than one member, largest first, each with a shortest example cycle."""
+    adj = _adjacency(edges)
     cycles = []
-    for comp in nx.strongly_connected_components(g):
+    for comp in components(adj):
         if len(comp) < 2:
             continue
-        sub = g.subgraph(comp)
-        start = min(comp)
-        found = nx.find_cycle(sub, source=start)
-        example = tuple([found[0][0], *(e[1] for e in found)])
-        cycles.append(Cycle(tuple(sorted(comp)), example))
+        cycles.append(Cycle(tuple(sorted(comp)), _example_cycle(adj, set(comp))))
     cycles.sort(key=lambda c: (-len(c.members), c.members))
     return cycles
 
 
 def minimum_breakers(weights: dict[tuple[str, str], int]) -> Breakers:
     """Fewest edges to drop for a DAG; among equals, the ones carrying fewest imports."""
-    g = nx.DiGraph()
-    for (a, b), w in weights.items():
-        if a != b:
-            g.add_edge(a, b, weight=w)
+    weights = {e: w for e, w in weights.items() if e[0] != e[1]}
     chosen: list[tuple[str, str]] = []
     exact = True
-    for comp in nx.strongly_connected_components(g):
+    for comp in components(_adjacency(weights)):
         if len(comp) < 2:
             continue
         nodes = sorted(comp)
-        sub = {(a, b): d["weight"] for a, b, d in g.subgraph(comp).edges(data=True)}
+        members = set(comp)
+        sub = {(a, b): w for (a, b), w in weights.items() if a in members and b in members}
         if len(nodes) <= EXACT_LIMIT:
             chosen.extend(_exact(nodes, sub))
         else:
@@ -108,6 +179,8 @@ def _exact(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[
 
 def _greedy(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
     # Eades–Lin–Smyth: peel sinks and sources, otherwise take the node with most out minus in.
+    import networkx as nx
+
     g = nx.DiGraph()
     g.add_nodes_from(nodes)
     for (a, b), w in weights.items():

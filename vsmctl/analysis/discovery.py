@@ -88,12 +88,16 @@ def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
         )
     files: list[SourceFile] = []
     for package in packages:
-        _walk(source_root / package, package, False, root, excludes, files)
+        folder = source_root / package
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        _walk(folder, package, False, "" if prefix == "." else prefix + "/", excludes, files)
     return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(files))
 
 
-def _walk(folder: Path, module: str, in_namespace: bool, root: Path, excludes: tuple[str, ...],
+def _walk(folder: Path, module: str, in_namespace: bool, rel_prefix: str, excludes: tuple[str, ...],
           out: list[SourceFile]) -> None:
+    # rel_prefix: this folder's path relative to the analyzed folder, with a trailing slash
+    # (joined by hand: os.path.relpath per file costs more than the stat).
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -102,15 +106,15 @@ def _walk(folder: Path, module: str, in_namespace: bool, root: Path, excludes: t
         name = entry.name
         if name.startswith(".") or name == "__pycache__":
             continue
-        rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
-        if _excluded(rel, excludes):
+        rel = rel_prefix + name
+        if excludes and _excluded(rel, excludes):
             continue
         if entry.is_dir(follow_symlinks=False):
             if not _is_identifier(name):
                 continue
             has_init = os.path.isfile(os.path.join(entry.path, "__init__.py"))
             if has_init or _has_python(entry.path):
-                _walk(Path(entry.path), f"{module}.{name}", in_namespace or not has_init, root, excludes, out)
+                _walk(Path(entry.path), f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
         elif name.endswith(".py") and entry.is_file():
             stem = name[:-3]
             if stem == "__init__":

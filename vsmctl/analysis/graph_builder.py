@@ -17,8 +17,9 @@ from vsmctl.analysis.discovery import SourceFile, SourceTree
 from vsmctl.analysis.model import ImportSite, ModuleGraph, ModuleInfo, Problem
 from vsmctl.analysis.python_imports import (
     ScanError,
-    classify_lines,
+    classify_source,
     decode_source,
+    has_indented_import,
     resolve,
     scan_source,
 )
@@ -33,8 +34,8 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress | None = None) -> ModuleGraph:
     progress = progress or _no_progress
     by_module = {f.module: f for f in tree.files}
-    texts: dict[str, list[str]] = {}
     problems: list[Problem] = []
+    sources = _Sources(problems)
 
     progress("building import graph (grimp)", 0, 1)
     sites: list[ImportSite] | None
@@ -46,16 +47,16 @@ def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress |
     progress("building import graph (grimp)", 1, 1)
 
     if sites is None:
-        sites = _scan_files(list(tree.files), by_module, None, texts, problems, progress)
+        sites = _scan_files(list(tree.files), by_module, None, sources, progress)
     else:
         sites = [s for s in sites if s.importer in by_module and s.imported in by_module]
         gaps = {m for m in by_module if m not in grimp_modules}
         if gaps:
             engine = "grimp+ast"
-            sites.extend(_fill_gaps(tree, by_module, gaps, texts, problems, progress))
-        sites = _classify(sites, by_module, texts, progress)
+            sites.extend(_fill_gaps(tree, by_module, gaps, sources, progress))
+        sites = _classify(sites, by_module, sources, progress)
 
-    lines = {m: _line_count(f, texts) for m, f in by_module.items()}
+    lines = {m: sources.line_count(f) for m, f in by_module.items()}
     modules = {
         m: ModuleInfo(name=m, path=f.rel, lines=lines[m], is_package=f.is_package,
                       namespace_folder=f.namespace_folder)
@@ -115,40 +116,58 @@ def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportS
     return sites, modules
 
 
-def _read_lines(f: SourceFile, texts: dict[str, list[str]], problems: list[Problem] | None) -> list[str] | None:
-    if f.module in texts:
-        return texts[f.module]
-    try:
-        data = f.path.read_bytes()
-        source = decode_source(data)
-    except OSError as exc:
-        if problems is not None:
-            problems.append(Problem(f.rel, None, "unreadable", f"cannot read: {exc.strerror or exc}"))
-        return None
-    except ScanError as exc:
-        if problems is not None:
-            problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
-        return None
-    lines = source.splitlines()
-    texts[f.module] = lines
-    return lines
+class _Sources:
+    """Each file read once: its bytes (for line counts and pre-checks), decoded text on demand."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.data: dict[str, bytes | None] = {}
+        self.text: dict[str, str | None] = {}
+
+    def read_bytes(self, f: SourceFile) -> bytes | None:
+        if f.module not in self.data:
+            try:
+                self.data[f.module] = f.path.read_bytes()
+            except OSError as exc:
+                self.data[f.module] = None
+                self.problems.append(Problem(f.rel, None, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        return self.data[f.module]
+
+    def read_text(self, f: SourceFile, report: bool = True) -> str | None:
+        if f.module in self.text:
+            return self.text[f.module]
+        data = self.read_bytes(f)
+        text = None
+        if data is not None:
+            try:
+                text = decode_source(data)
+            except ScanError as exc:
+                if report:
+                    self.problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
+        self.text[f.module] = text
+        return text
+
+    def line_count(self, f: SourceFile) -> int:
+        data = self.read_bytes(f)
+        return 0 if data is None else data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
 def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_targets: set[str] | None,
-                texts: dict[str, list[str]], problems: list[Problem], progress: Progress) -> list[ImportSite]:
+                sources: _Sources, progress: Progress) -> list[ImportSite]:
     sites = []
     total = len(files)
     for done, f in enumerate(files, start=1):
         if done % 50 == 0 or done == total:
             progress("scanning files", done, total)
-        lines = _read_lines(f, texts, problems)
-        if lines is None:
+        text = sources.read_text(f)
+        if text is None:
             continue
         try:
-            raw = scan_source("\n".join(lines), f.module, f.is_package)
+            raw = scan_source(text, f.module, f.is_package)
         except ScanError as exc:
-            problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
+            sources.problems.append(Problem(f.rel, exc.line, exc.kind, exc.message))
             continue
+        lines = text.splitlines()
         for imp in raw:
             target = resolve(imp.candidates, by_module)
             if target is None or target == f.module:
@@ -161,10 +180,10 @@ def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_
 
 
 def _fill_gaps(tree: SourceTree, by_module: dict[str, SourceFile], gaps: set[str],
-               texts: dict[str, list[str]], problems: list[Problem], progress: Progress) -> list[ImportSite]:
+               sources: _Sources, progress: Progress) -> list[ImportSite]:
     """Imports from and to the modules grimp did not see (folders without __init__.py)."""
     gap_files = [by_module[m] for m in sorted(gaps)]
-    sites = _scan_files(gap_files, by_module, None, texts, problems, progress)
+    sites = _scan_files(gap_files, by_module, None, sources, progress)
     # Incoming edges: only files that mention a missing module's last name can import it.
     needles = {m.rsplit(".", 1)[-1].encode() for m in gaps}
     for m in gaps:
@@ -173,17 +192,14 @@ def _fill_gaps(tree: SourceTree, by_module: dict[str, SourceFile], gaps: set[str
     for f in tree.files:
         if f.module in gaps:
             continue
-        try:
-            data = f.path.read_bytes()
-        except OSError:
-            continue
-        if any(n in data for n in needles):
+        data = sources.read_bytes(f)
+        if data is not None and any(n in data for n in needles):
             candidates.append(f)
-    sites.extend(_scan_files(candidates, by_module, gaps, texts, problems, progress))
+    sites.extend(_scan_files(candidates, by_module, gaps, sources, progress))
     return sites
 
 
-def _classify(sites: list[ImportSite], by_module: dict[str, SourceFile], texts: dict[str, list[str]],
+def _classify(sites: list[ImportSite], by_module: dict[str, SourceFile], sources: _Sources,
               progress: Progress) -> list[ImportSite]:
     by_importer: dict[str, list[ImportSite]] = {}
     for s in sites:
@@ -193,24 +209,20 @@ def _classify(sites: list[ImportSite], by_module: dict[str, SourceFile], texts: 
     for done, (importer, group) in enumerate(by_importer.items(), start=1):
         if done % 100 == 0 or done == total:
             progress("classifying imports", done, total)
-        lines = _read_lines(by_module[importer], texts, None)
-        if lines is None:
+        f = by_module[importer]
+        data = sources.read_bytes(f)
+        if data is None or not has_indented_import(data):
+            out.extend(group)  # every import at column 0: all plain
+            continue
+        text = sources.read_text(f, report=False)
+        if text is None:
             out.extend(group)
             continue
-        kinds = classify_lines(lines, [s.line for s in group])
+        kinds = classify_source(text, [s.line for s in group])
         out.extend(
             ImportSite(s.importer, s.imported, s.line, s.text, kinds.get(s.line, s.kind)) for s in group
         )
     return out
-
-
-def _line_count(f: SourceFile, texts: dict[str, list[str]]) -> int:
-    if f.module in texts:
-        return len(texts[f.module])
-    try:
-        return f.path.read_bytes().count(b"\n")
-    except OSError:
-        return 0
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -88,4 +88,6 @@ class ModuleGraph:
 
 def edge_kind(sites: list[ImportSite]) -> str:
     """An edge is as strong as its strongest import statement."""
+    if len(sites) == 1:
+        return sites[0].kind
     return min((s.kind for s in sites), key=KIND_ORDER.index)

@@ -8,72 +8,99 @@ imports are, and re-parsing every file would cost more than grimp's whole build.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
+import re
 import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vsmctl.analysis.model import FUNCTION, PLAIN, TYPE_CHECKING
 
-
-def _string_starts(lines: list[str], upto: int) -> list[bool]:
-    """For lines[0:upto], whether each line begins inside a triple-quoted string."""
-    inside: str | None = None
-    flags = []
-    for line in lines[:upto]:
-        flags.append(inside is not None)
-        pos = 0
-        while True:
-            if inside is None:
-                a, b = line.find('"""', pos), line.find("'''", pos)
-                hits = [h for h in (a, b) if h >= 0]
-                if not hits:
-                    break
-                at = min(hits)
-                hash_at = line.find("#", pos)
-                if 0 <= hash_at < at:
-                    break  # the quotes sit in a comment
-                inside = line[at:at + 3]
-                pos = at + 3
-            else:
-                at = line.find(inside, pos)
-                if at < 0:
-                    break
-                inside = None
-                pos = at + 3
-    return flags
+# What can open a triple-quoted string, with comments and one-line strings matched (and skipped)
+# so that quotes inside them do not count.
+_OPENERS = re.compile(r"#[^\n]*|\"\"\"|'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
 
 
-def classify_lines(lines: list[str], line_numbers: Iterable[int]) -> dict[int, str]:
-    """Map each import line number (1-based) to its kind, from the enclosing blocks above it."""
+def _string_line_ranges(text: str) -> tuple[list[int], list[int]]:
+    """For each triple-quoted string, the 0-based lines that begin inside it: (firsts, lasts)."""
+    firsts: list[int] = []
+    lasts: list[int] = []
+    pos, line, counted = 0, 0, 0
+    search = _OPENERS.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return firsts, lasts
+        token = m.group()
+        if token not in ('"""', "'''"):
+            pos = m.end()
+            continue
+        close = text.find(token, m.end())
+        end = len(text) if close < 0 else close + 3
+        line += text.count("\n", counted, m.start())
+        opening = line
+        line += text.count("\n", m.start(), end)
+        counted = end
+        if line > opening:
+            firsts.append(opening + 1)
+            lasts.append(line)
+        pos = end
+
+
+# An indented `import`/`from` statement. Matching from the newline (rather than `^` with
+# MULTILINE) lets the regex engine skip ahead: three times faster over a large tree.
+_INDENTED_IMPORT = re.compile(rb"\n[ \t]+(?:import|from)[ \t]")
+
+
+def has_indented_import(data: bytes) -> bool:
+    """Cheap pre-check: files without one have only plain imports and need no classification."""
+    return _INDENTED_IMPORT.search(data) is not None
+
+
+def classify_source(text: str, line_numbers: Iterable[int]) -> dict[int, str]:
+    """Map each import line number (1-based) to its kind, from the enclosing blocks above it.
+
+    From each indented import, walk up to the first line indented less: a `def` makes it
+    function-level, an `if TYPE_CHECKING:` type-checking only; any other block (class, try,
+    for ...) is stepped over. Imports sit near the top of their block, so the walk is short.
+    """
+    lines = text.splitlines()
     wanted = sorted(set(line_numbers))
-    result: dict[int, str] = {}
-    indented = [n for n in wanted if 0 < n <= len(lines) and lines[n - 1][:1] in (" ", "\t")]
+    result = dict.fromkeys(wanted, PLAIN)
+    ranges: list[list[int]] = []  # [firsts, lasts], computed on first need: most files never need it
+
+    def in_string(i: int) -> bool:
+        if not ranges:
+            ranges.extend(_string_line_ranges(text))
+        firsts, lasts = ranges
+        k = bisect.bisect_right(firsts, i) - 1
+        return k >= 0 and i <= lasts[k]
+
     for n in wanted:
-        result[n] = PLAIN
-    if not indented:
-        return result
-    in_string = _string_starts(lines, max(indented))
-    for n in indented:
+        if not 0 < n <= len(lines) or lines[n - 1][:1] not in (" ", "\t"):
+            continue
         line = lines[n - 1]
         current = len(line) - len(line.lstrip())
         for i in range(n - 2, -1, -1):
-            if in_string[i]:
+            row = lines[i]
+            stripped = row.lstrip()
+            if not stripped or stripped[0] == "#":
                 continue
-            text = lines[i]
-            stripped = text.lstrip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            indent = len(text) - len(stripped)
+            indent = len(row) - len(stripped)
             if indent >= current:
                 continue
-            current = indent
             if stripped.startswith(("def ", "async def ")):
                 result[n] = FUNCTION
                 break
             if stripped.startswith(("if ", "elif ")) and "TYPE_CHECKING" in stripped.split("#")[0]:
                 result[n] = TYPE_CHECKING
                 break
+            # Any other block (class, try, for ...) is stepped over; a continuation line (closing
+            # bracket, a string literal after a backslash) or the text of a string is no block.
+            if stripped[0] in ")]}\"'" or in_string(i):
+                continue
+            current = indent
             if indent == 0:
                 break
     return result

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,8 +89,25 @@ def analyze_monolith(
     progress: Progress | None = None,
 ) -> AnalysisReport:
     roadmap = load_roadmap(roadmap_path) if roadmap_path else None  # fail fast on a bad roadmap
-    graph, cached = load_graph(path, excludes, use_cache, progress)
-    return build_report(graph, roadmap, cached)
+    with gc_paused():
+        graph, cached = load_graph(path, excludes, use_cache, progress)
+        return build_report(graph, roadmap, cached)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic data.
+
+    An analysis allocates hundreds of thousands of small objects and no reference cycles; the
+    collector's repeated passes over them cost 10-20% of a cold run for nothing.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = True,
@@ -99,15 +119,14 @@ def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = Tru
         hit = cache.load(workspace.cache_dir, tree)
         if hit is not None:
             return hit, True
-    grimp_cache = None
+    # grimp's own per-file cache is not used: writing it costs more on a cold run than it saves
+    # on a warm one, which our whole-graph cache answers without grimp.
+    graph = build_graph(tree, None, progress)
     if use_cache:
         try:
             workspace.ensure_vsm_dir()
-            grimp_cache = workspace.cache_dir / "grimp"
         except Exception:
-            grimp_cache = None  # read-only workspace: analyze without caching
-    graph = build_graph(tree, grimp_cache, progress)
-    if grimp_cache is not None:
+            return graph, False  # a read-only workspace: analyze without caching
         cache.store(workspace.cache_dir, tree, graph)
     return graph, False
 

@@ -27,13 +27,15 @@ def stdout_console() -> Any:
 @contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback for services, drawn on stderr (stdout stays clean for --json)."""
+    import sys
+
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, done, total: None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield lambda stage, done, total: None
-        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         tasks: dict[str, Any] = {}
@@ -49,7 +51,10 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], Non
 def emit_json(document: Any) -> None:
     import sys
 
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    # Indented output uses json's pure-Python encoder (several times slower on big graphs):
+    # pretty for people at a terminal, compact for pipes and files.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False) + "\n")
 
 
 def write_output(path: Path, text: str) -> None:

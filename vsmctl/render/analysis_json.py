@@ -44,7 +44,8 @@ def report_to_dict(report: AnalysisReport) -> dict[str, Any]:
         },
         "problems": [asdict(p) for p in graph.problems],
         "components": [asdict(c) for c in report.components],
-        "modules": [asdict(m) for m in report.modules],
+        # vars() rather than asdict(): a flat copy, several times faster on thousands of modules
+        "modules": [dict(vars(m)) for m in report.modules],
         "module_edges": [
             {"importer": a, "imported": b, "imports": len(sites), "kind": edge_kind(sites)}
             for (a, b), sites in sorted(edges.items())
