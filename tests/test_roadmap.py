@@ -42,7 +42,7 @@ def test_repository_roadmap_is_the_vsm_plan():
 def test_invalid_roadmaps_name_file_key_and_expectation(mutate, message):
     data = yaml.safe_load(ROADMAP.read_text())
     mutate(data)
-    with pytest.raises(RoadmapError, match="roadmap.yaml") as err:
+    with pytest.raises(RoadmapError, match=r"roadmap\.yaml") as err:
         parse_roadmap(data, Path("roadmap.yaml"))
     assert message in str(err.value)
 
