@@ -11,7 +11,7 @@ import sys
 import typer
 
 from vsmctl import __version__
-from vsmctl.commands import analyze
+from vsmctl.commands import analyze, check
 from vsmctl.commands.common import state
 from vsmctl.errors import VsmError
 
@@ -28,6 +28,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(analyze.app, name="analyze")
+app.command("check")(check.check)
 
 
 def _version(value: bool) -> None:

@@ -38,13 +38,37 @@ def monolith(
         [], "--exclude", "-x", help="Leave out files or folders matching this glob (relative to PATH); repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyze from scratch; read and write no cache."),
+    propose: bool = typer.Option(
+        False, "--propose",
+        help="Propose package boundaries: seeded by the roadmap's patterns if it has any, else from the graph alone.",
+    ),
+    packages: int | None = typer.Option(None, "--packages", "-n", help="With --propose: how many packages to aim for."),
+    write: bool = typer.Option(
+        False, "--write", help="With --propose: store the proposal in roadmap.yaml as patterns."
+    ),
+    history: int = typer.Option(
+        0, "--history", help="With --propose: count modules changed together in the last N commits as linked."
+    ),
+    cut_cycles: bool = typer.Option(
+        False, "--cut-cycles", help="With --propose: let a proposal split modules that import each other in a cycle."
+    ),
 ) -> None:
     """Module graph, metrics, cycles, roadmap assignment and layering violations of PATH.
 
     Example: vsmctl analyze monolith examples/vsm_monolith --roadmap roadmap.yaml
+
+    With --propose: where the package boundaries could be, what each would cost, and the order to
+    extract them; --write puts the proposal into roadmap.yaml (comments and order kept).
     """
     from vsmctl.analysis.report import analyze_monolith
 
+    if not propose and (packages is not None or write or history or cut_cycles):
+        raise InputError("--packages, --write, --history and --cut-cycles go with --propose")
+    if propose and fmt is not None:
+        raise InputError("--format draws the analysis graph; it does not go with --propose")
+    if propose:
+        _propose(path, roadmap, as_json, packages, write, history, cut_cycles, tuple(exclude), not no_cache)
+        return
     if as_json and fmt is not None:
         raise InputError("--json and --format are exclusive: pick one output")
     if output is not None and fmt is None:
@@ -88,3 +112,64 @@ def _warn_problems(report: object) -> None:
     if problems:
         typer.echo(f"warning: {len(problems)} file(s) could not be analyzed "
                    f"(first: {problems[0].location()}: {problems[0].message})", err=True)
+
+
+def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | None, write: bool, history: int,
+             cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool) -> None:
+    from vsmctl.boundaries.propose import propose_boundaries
+    from vsmctl.render.proposal_output import print_proposal, proposal_to_dict
+
+    if roadmap is None and (path / "roadmap.yaml").is_file():
+        roadmap = path / "roadmap.yaml"
+    with progress_bar(not as_json) as progress:
+        graph, proposal = propose_boundaries(path, roadmap, packages, history, cut_cycles, exclude, use_cache,
+                                             progress)
+    written = None
+    if write:
+        from vsmctl.roadmap.writer import write_proposal
+        from vsmctl.workspace import Workspace
+
+        target = roadmap or Workspace.at(path).roadmap_path
+        written = write_proposal(target, proposal, list(graph.modules))
+    if as_json:
+        doc = proposal_to_dict(proposal, graph)
+        if written is not None:
+            doc["written"] = {"path": str(written.path), "created": written.created,
+                              "added_patterns": {k: list(v) for k, v in written.added_patterns.items()},
+                              "added_packages": list(written.added_packages)}
+        emit_json(doc)
+        return
+    console = stdout_console()
+    print_proposal(console, proposal, graph)
+    if written is not None:
+        what = "created" if written.created else "updated"
+        n = sum(len(v) for v in written.added_patterns.values())
+        console.print(f"{what} {written.path}: {n} pattern(s) added to {len(written.added_patterns)} package(s)",
+                      highlight=False)
+
+
+@app.command("score")
+def score(
+    path: Path = typer.Argument(..., help="The monolith (as for `analyze monolith`)."),
+    reference: Path = typer.Option(..., "--reference", help="YAML or JSON mapping of module to package: the truth."),
+    roadmap: Path | None = typer.Option(None, "--roadmap", "-r", help="Score this roadmap's assignment."),
+    partition: Path | None = typer.Option(None, "--partition", help="Score this module -> package mapping instead."),
+    propose: bool = typer.Option(False, "--propose", help="Score a fresh proposal (with --roadmap: seeded)."),
+    cut_cycles: bool = typer.Option(False, "--cut-cycles", help="With --propose: cycles may be split."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Compare a partition with a reference: MoJoFM, TurboMQ, modularity, cross-boundary edges.
+
+    Example: vsmctl analyze score examples/vsm_monolith --roadmap roadmap.yaml --reference truth.yaml
+    """
+    from dataclasses import asdict
+
+    from vsmctl.boundaries.score_partition import score_partition
+
+    result, label = score_partition(path, reference, roadmap, partition, propose, cut_cycles)
+    if as_json:
+        emit_json({"version": 1, "partition": label, **asdict(result)})
+        return
+    from vsmctl.render.proposal_output import print_score
+
+    print_score(stdout_console(), result, label)

@@ -76,3 +76,30 @@ def assign(roadmap: Roadmap, modules: Iterable[str]) -> Assignment:
             ambiguous[module] = tied
     unmatched = tuple(c for c in claims if c not in used)
     return Assignment(package_of, tuple(unassigned), ambiguous, unmatched)
+
+
+def compress(members: Iterable[str], all_modules: Iterable[str]) -> list[str]:
+    """The fewest plain patterns (dotted prefixes) that claim exactly `members` among `all_modules`.
+
+    A member is written as its highest enclosing package all of whose modules are members, so a
+    whole subpackage becomes one pattern (which also claims modules added to it later).
+    """
+    member_set = set(members)
+    below: dict[str, set[str]] = {}
+    for module in all_modules:
+        parts = module.split(".")
+        for i in range(1, len(parts) + 1):
+            below.setdefault(".".join(parts[:i]), set()).add(module)
+    chosen: set[str] = set()
+    for module in sorted(member_set):
+        parts = module.split(".")
+        best = module
+        for i in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:i])
+            if below[prefix] <= member_set:
+                best = prefix
+            else:
+                break
+        chosen.add(best)
+    # drop patterns inside another chosen one
+    return sorted(p for p in chosen if not any(p.startswith(q + ".") for q in chosen))

@@ -1,0 +1,1 @@
+"""Package boundaries: proposing them from the code, scoring partitions, and enforcing them."""

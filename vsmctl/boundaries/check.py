@@ -1,0 +1,108 @@
+"""The `vsmctl check` service: run the boundary rules, and compare with the baseline (a ratchet).
+
+The baseline (`.vsm/check-baseline.json`) records accepted violations by a key without line
+numbers, so that edits elsewhere in a file do not turn them into new ones. A run fails only on
+findings whose key is not recorded. Updating the baseline never adds to it once it exists: it
+only drops what was fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from vsmctl.analysis.report import analyze_monolith
+from vsmctl.boundaries.rules import RULES, CheckContext, Finding, Rule
+from vsmctl.errors import InputError
+from vsmctl.events import now_iso
+from vsmctl.roadmap.loader import load_roadmap
+from vsmctl.workspace import Workspace, atomic_write_text
+
+BASELINE_NAME = "check-baseline.json"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    root: Path  # the analyzed folder
+    workspace: Path
+    findings: tuple[Finding, ...]
+    new: tuple[Finding, ...]
+    baselined: tuple[Finding, ...]
+    gone: tuple[str, ...]  # recorded keys no longer found
+    baseline_path: Path
+    baseline_exists: bool
+    baseline_written: bool
+    rules: tuple[Rule, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.new
+
+
+def default_target(path: Path | None, roadmap_path: Path | None) -> tuple[Path, Path]:
+    """(monolith folder, roadmap file) from what the user gave, the roadmap's `monolith` key, or cwd."""
+    start = Path(path) if path is not None else Path.cwd()
+    if roadmap_path is None:
+        for candidate in (start / "roadmap.yaml", Workspace.at(start).roadmap_path):
+            if candidate.is_file():
+                roadmap_path = candidate
+                break
+        else:
+            raise InputError(f"no roadmap.yaml in {start} or its repository: pass --roadmap FILE")
+    if path is None:
+        roadmap = load_roadmap(roadmap_path)
+        path = (roadmap_path.parent / roadmap.monolith) if roadmap.monolith else start
+    return Path(path), Path(roadmap_path)
+
+
+def _read_baseline(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {v["key"]: v for v in data["violations"]}
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a vsmctl check baseline ({exc}); delete it to start over") from None
+
+
+def _write_baseline(path: Path, entries: dict[str, dict[str, str]]) -> None:
+    doc = {"version": 1, "updated": now_iso(),
+           "violations": [entries[k] for k in sorted(entries)]}
+    atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def run_check(path: Path | None = None, roadmap_path: Path | None = None, update_baseline: bool = False,
+              use_cache: bool = True) -> CheckResult:
+    path, roadmap_path = default_target(path, roadmap_path)
+    roadmap = load_roadmap(roadmap_path)
+    report = analyze_monolith(path, roadmap_path, use_cache=use_cache)
+    ctx = CheckContext(report.graph, roadmap, report)
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule.check(ctx))
+    findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule))
+
+    workspace = Workspace.at(path)
+    baseline_path = workspace.vsm_dir / BASELINE_NAME
+    recorded = _read_baseline(baseline_path)
+    exists = baseline_path.exists()
+    keys = {f.key for f in findings}
+    new = tuple(f for f in findings if f.key not in recorded)
+    baselined = tuple(f for f in findings if f.key in recorded)
+    gone = tuple(sorted(set(recorded) - keys))
+    written = False
+    if update_baseline:
+        if exists:
+            # The ratchet: keep what is still there, drop what was fixed, never add.
+            entries = {k: v for k, v in recorded.items() if k in keys}
+        else:
+            entries = {f.key: {"key": f.key, "rule": f.rule, "message": f.message} for f in findings}
+        workspace.ensure_vsm_dir()
+        _write_baseline(baseline_path, entries)
+        written = True
+        if not exists:
+            new, baselined = (), tuple(findings)
+    return CheckResult(root=Path(report.graph.root), workspace=workspace.root, findings=tuple(findings),
+                       new=new, baselined=baselined, gone=gone, baseline_path=baseline_path,
+                       baseline_exists=exists or written, baseline_written=written, rules=RULES)

@@ -1,0 +1,36 @@
+"""What a rule is and what it finds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vsmctl.analysis.model import ImportSite, ModuleGraph
+from vsmctl.analysis.report import AnalysisReport
+from vsmctl.roadmap.model import Roadmap
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    graph: ModuleGraph
+    roadmap: Roadmap
+    report: AnalysisReport  # the analysis with the roadmap: assignment, package edges, cycles
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    key: str  # stable across edits (no line numbers): what the baseline records
+    message: str
+    fix: str
+    path: str | None = None  # relative to the analyzed folder
+    line: int | None = None
+    site: ImportSite | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str
+    check: Callable[[CheckContext], list[Finding]]
