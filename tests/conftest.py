@@ -41,3 +41,23 @@ def tree(tmp_path: Path):
         return write_tree(tmp_path, files)
 
     return make
+
+
+@pytest.fixture()
+def example_repo(tmp_path: Path) -> Path:
+    """A real git repository holding a copy of the example monolith and the VSM roadmap."""
+    import shutil
+
+    import git
+
+    repo_dir = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo_dir / "examples" / "vsm_monolith",
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    shutil.copy(ROADMAP, repo_dir / "roadmap.yaml")
+    repo = git.Repo.init(repo_dir, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test User")
+        cfg.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.index.commit("the monolith")
+    return repo_dir

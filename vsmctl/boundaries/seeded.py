@@ -10,7 +10,7 @@ from vsmctl.boundaries.atoms import Atoms
 
 # Belonging to the same Python package is a (weak) link too: an __init__ and its modules, a
 # module and its package. Weight per parent-child pair.
-CONTAINMENT_WEIGHT = 0.5
+CONTAINMENT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,28 @@ class Decision:
 
 
 def containment_links(modules: list[str]) -> dict[tuple[str, str], float]:
+    """Links from the package layout: a module and its package's __init__, and siblings.
+
+    Each module spreads CONTAINMENT_WEIGHT over its siblings (modules of the same package), and
+    a package module the same over its children, so the layout breaks ties between import
+    couplings and places modules that import nothing, without outweighing real imports.
+    """
     present = set(modules)
-    links = {}
+    children: dict[str, list[str]] = defaultdict(list)
     for m in modules:
-        parent = m.rsplit(".", 1)[0] if "." in m else None
-        if parent in present:
-            links[(parent, m) if parent < m else (m, parent)] = CONTAINMENT_WEIGHT
-    return links
+        if "." in m:
+            children[m.rsplit(".", 1)[0]].append(m)
+    links: dict[tuple[str, str], float] = defaultdict(float)
+    for parent, kids in children.items():
+        for m in kids:
+            if parent in present:
+                links[(parent, m) if parent < m else (m, parent)] += CONTAINMENT_WEIGHT / len(kids)
+            if len(kids) > 1:
+                share = CONTAINMENT_WEIGHT / (len(kids) - 1)
+                for other in kids:
+                    if other > m:
+                        links[(m, other)] += share
+    return dict(links)
 
 
 def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
@@ -43,12 +58,19 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
     target_of = dict(seeds)
     decisions: list[Decision] = []
 
-    # An atom that holds seeds takes its unassigned members along with the seeds' majority.
+    # An atom whose seeds agree takes its unassigned members along. Seeds that disagree mean the
+    # roadmap already cuts that cycle: its members are then placed one by one.
+    atom_members = dict(atoms.members)
     for atom, members in atoms.members.items():
-        seeded = [target_of[m] for m in members if m in target_of]
-        if not seeded or len(seeded) == len(members):
+        seeded = {target_of[m] for m in members if m in target_of}
+        if len(seeded) > 1:
+            del atom_members[atom]
+            for m in members:
+                atom_members[m] = (m,)
             continue
-        target = Counter(seeded).most_common(1)[0][0]
+        if not seeded or all(m in target_of for m in members):
+            continue
+        target = next(iter(seeded))
         anchor = next(m for m in members if m in target_of)
         why = ", ".join(atoms.reasons.get(atom, ()))
         for m in members:
@@ -57,7 +79,7 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
                 decisions.append(Decision(m, target, 1.0, None, 0.0, f"bound to {anchor} ({why})"))
 
     def pull(atom: str) -> tuple[Counter[str], float]:
-        members = set(atoms.members[atom])
+        members = set(atom_members[atom])
         scores: Counter[str] = Counter()
         total = 0.0
         for m in members:
@@ -69,7 +91,7 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
                     scores[target_of[other]] += w
         return scores, total
 
-    pending = {atom for atom, members in atoms.members.items() if not any(m in target_of for m in members)}
+    pending = {atom for atom, members in atom_members.items() if not any(m in target_of for m in members)}
     while pending:
         # Most certain first: the atom whose best target leads its runner-up by the most.
         ranked = []
@@ -90,13 +112,17 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
             top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
             target, best = top[0]
             runner, runner_score = top[1] if len(top) > 1 else (None, 0.0)
-            for m in atoms.members[atom]:
+            together = atom_members[atom]
+            reason = "coupling"
+            if len(together) > 1:
+                reason += f" (moved as one: {', '.join(together)}; {', '.join(atoms.reasons.get(atom, ()))})"
+            for m in together:
                 target_of[m] = target
                 decisions.append(Decision(m, target, round(best / total, 3), runner,
-                                          round(runner_score / total, 3), "coupling"))
+                                          round(runner_score / total, 3), reason))
             pending.discard(atom)
     for atom in sorted(pending):
-        for m in atoms.members[atom]:
+        for m in atom_members[atom]:
             decisions.append(Decision(m, None, 0.0, None, 0.0, "no coupling to any target"))
     decisions.sort(key=lambda d: d.module)
     return target_of, decisions

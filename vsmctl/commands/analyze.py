@@ -121,8 +121,10 @@ def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | No
 
     if roadmap is None and (path / "roadmap.yaml").is_file():
         roadmap = path / "roadmap.yaml"
+    # --write may create the roadmap: a missing file is then a fresh start, not an error.
+    source = roadmap if not (write and roadmap is not None and not roadmap.exists()) else None
     with progress_bar(not as_json) as progress:
-        graph, proposal = propose_boundaries(path, roadmap, packages, history, cut_cycles, exclude, use_cache,
+        graph, proposal = propose_boundaries(path, source, packages, history, cut_cycles, exclude, use_cache,
                                              progress)
     written = None
     if write:

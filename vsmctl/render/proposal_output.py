@@ -79,7 +79,8 @@ def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None
                 continue
             runner = f", runner-up {d.runner_up} {d.runner_up_score:.2f}" if d.runner_up else ""
             close = " [yellow](close call)[/]" if d.runner_up and d.score - d.runner_up_score < 0.1 else ""
-            detail = f"{d.score:.2f}{runner}" if d.reason == "coupling" else d.reason
+            detail = f"{d.score:.2f}{runner}" if d.reason == "coupling" else (
+                f"{d.score:.2f}{runner}; {d.reason}" if d.reason.startswith("coupling") else d.reason)
             console.print(f"  {d.module} → {d.target} ({detail}){close}", highlight=False)
     if proposal.cycles:
         console.print(f"[bold]Cycles between proposed packages[/] ({len(proposal.cycles)})")

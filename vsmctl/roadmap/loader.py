@@ -153,7 +153,7 @@ def _is_str_list(value: Any) -> bool:
 
 
 def _check_pattern(pattern: str, key: str, fail: Any) -> None:
-    parts = pattern.split(".")
+    parts = pattern.removeprefix("=").split(".")
     ok = all(p and (p in ("*", "**") or p.replace("_", "a").replace("*", "a").isalnum()) for p in parts)
     if not ok:
-        raise fail(key, "dotted module patterns ('a.b', 'a.*', 'a.**.models')", pattern)
+        raise fail(key, "dotted module patterns ('a.b', 'a.*', 'a.**.models', '=a')", pattern)

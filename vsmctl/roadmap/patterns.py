@@ -2,8 +2,10 @@
 
 A pattern is a dotted module name in which `*` stands for one name and `**` for any number of
 names (zero included). A pattern also claims the descendants of what it matches, so `app.billing`
-claims `app.billing.models`. When several packages' patterns claim a module, the most specific
-pattern wins (most literal names, then fewest wildcards); equal ones are reported as ambiguous.
+claims `app.billing.models`; a pattern starting with `=` claims only what it matches (`=app`: the
+package's own `__init__`, not its modules). When several packages' patterns claim a module, the
+most specific pattern wins (most literal names, then fewest wildcards, then exact before
+descendant-claiming); equal ones are reported as ambiguous.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from vsmctl.roadmap.model import Roadmap
 
 @lru_cache(maxsize=4096)
 def _regex(pattern: str) -> re.Pattern[str]:
+    exact = pattern.startswith("=")
+    pattern = pattern.lstrip("=")
     out = []
     for i, part in enumerate(pattern.split(".")):
         sep = r"\." if i else ""
@@ -28,13 +32,14 @@ def _regex(pattern: str) -> re.Pattern[str]:
     body = "".join(out)
     if body.startswith("(?:[^.]+(?:\\.[^.]+)*)?"):
         body = body.replace("(?:[^.]+(?:\\.[^.]+)*)?\\.", "(?:[^.]+\\.)*", 1)
-    return re.compile(rf"^{body}(?:\..+)?$")
+    return re.compile(rf"^{body}$" if exact else rf"^{body}(?:\..+)?$")
 
 
-def specificity(pattern: str) -> tuple[int, int]:
-    parts = pattern.split(".")
+def specificity(pattern: str) -> tuple[int, int, int]:
+    exact = pattern.startswith("=")
+    parts = pattern.lstrip("=").split(".")
     literal = sum(1 for p in parts if "*" not in p)
-    return literal, -sum(1 for p in parts if "*" in p)
+    return literal, -sum(1 for p in parts if "*" in p), int(exact)
 
 
 def matches(pattern: str, module: str) -> bool:
@@ -79,10 +84,11 @@ def assign(roadmap: Roadmap, modules: Iterable[str]) -> Assignment:
 
 
 def compress(members: Iterable[str], all_modules: Iterable[str]) -> list[str]:
-    """The fewest plain patterns (dotted prefixes) that claim exactly `members` among `all_modules`.
+    """The fewest patterns that claim exactly `members` among `all_modules`.
 
     A member is written as its highest enclosing package all of whose modules are members, so a
-    whole subpackage becomes one pattern (which also claims modules added to it later).
+    whole subpackage becomes one pattern (which also claims modules added to it later); a
+    package module whose submodules go elsewhere is written exact (`=name`).
     """
     member_set = set(members)
     below: dict[str, set[str]] = {}
@@ -94,6 +100,9 @@ def compress(members: Iterable[str], all_modules: Iterable[str]) -> list[str]:
     for module in sorted(member_set):
         parts = module.split(".")
         best = module
+        if not below[module] <= member_set:
+            chosen.add("=" + module)
+            continue
         for i in range(len(parts) - 1, 0, -1):
             prefix = ".".join(parts[:i])
             if below[prefix] <= member_set:
@@ -102,4 +111,5 @@ def compress(members: Iterable[str], all_modules: Iterable[str]) -> list[str]:
                 break
         chosen.add(best)
     # drop patterns inside another chosen one
-    return sorted(p for p in chosen if not any(p.startswith(q + ".") for q in chosen))
+    wide = {p for p in chosen if not p.startswith("=")}
+    return sorted(p for p in chosen if not any(p.lstrip("=").startswith(q + ".") for q in wide))

@@ -1,7 +1,10 @@
 """Write proposals into roadmap.yaml, keeping the user's comments, order and formatting.
 
-ruamel.yaml's round trip keeps what PyPY's safe_load would lose; the result is validated with
-the same schema as any roadmap before it replaces the file (atomically).
+ruamel.yaml's round trip knows where every key and item sits, but re-emitting the document
+would still re-flow long flow sequences. So the file is edited as text, at the places ruamel
+points to: a flow list gets items before its closing bracket, a block list gets `- item` lines,
+new packages are appended to the `packages:` section. Everything else stays byte for byte. The
+result is validated with the roadmap schema before it replaces the file (atomically).
 """
 
 from __future__ import annotations
@@ -31,89 +34,147 @@ def _yaml() -> Any:
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
     return yaml
 
 
-def _flow_list(items: list[str]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
+def _new_patterns(existing: list[str], patterns: list[str], members: tuple[str, ...]) -> list[str]:
+    """Patterns that claim some member the package's existing patterns do not."""
+    return [p for p in patterns
+            if any(matches(p, m) and not any(matches(e, m) for e in existing) for m in members)]
 
 
-def write_proposal(roadmap_path: Path, proposal: Proposal, all_modules: list[str]) -> WriteResult:
-    from ruamel.yaml.comments import CommentedMap
-
-    yaml = _yaml()
-    created = not roadmap_path.exists()
-    if created:
-        doc = CommentedMap()
-        doc["version"] = 1
-        doc["name"] = "migration roadmap (proposed by vsmctl)"
-        doc["categories"] = _flow_list(list(DEFAULT_CATEGORIES))
-        doc["packages"] = CommentedMap()
-    else:
-        try:
-            doc = yaml.load(roadmap_path.read_text(encoding="utf-8"))
-        except Exception as exc:
-            raise RoadmapError(f"{roadmap_path}: cannot be read for writing ({exc})") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
-            raise RoadmapError(f"{roadmap_path}: packages: expected a mapping to write the proposal into")
-    packages = doc["packages"]
-    categories = list(doc.get("categories") or DEFAULT_CATEGORIES)
-    added_patterns: dict[str, tuple[str, ...]] = {}
-    added_packages: list[str] = []
-
+def _plan(proposal: Proposal, all_modules: list[str], packages: Any,
+          categories: list[str]) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    """(package -> patterns to add to an existing package, new package -> its definition)."""
+    additions: dict[str, list[str]] = {}
+    new_packages: dict[str, dict[str, Any]] = {}
     wave_of = {p: i for i, wave in enumerate(proposal.order) for p in wave}
     for pkg in proposal.packages:
         if pkg.name == "unconnected":
             continue  # nothing to go by: left for a person to place
         patterns = compress(pkg.members, all_modules)
         if pkg.name in packages:
-            spec = packages[pkg.name]
-            existing = list(spec.get("modules") or [])
-            new = [p for p in patterns
-                   if not any(all(_claims(e, m) for m in pkg.members if _claims(p, m)) for e in existing)]
-            if not new:
-                continue
-            if spec.get("modules") is None:
-                spec["modules"] = _flow_list(new)
-            else:
-                spec["modules"].extend(new)
-            added_patterns[pkg.name] = tuple(new)
-        else:
-            spec = CommentedMap()
-            level = 1 + wave_of.get(pkg.name, 0) * max(len(categories) - 1, 1) // max(len(proposal.order), 1)
-            spec["category"] = categories[min(level, len(categories) - 1)]
-            spec["description"] = f"proposed by vsmctl: {len(pkg.members)} modules, {pkg.cohesion} internal imports"
-            spec["depends_on"] = _flow_list([])
-            spec["modules"] = _flow_list(patterns)
-            packages[pkg.name] = spec
-            added_packages.append(pkg.name)
-            added_patterns[pkg.name] = tuple(patterns)
-    # depends_on for new packages: what they import, where the layers allow it
-    for name in added_packages:
-        spec = packages[name]
+            new = _new_patterns(list((packages[pkg.name] or {}).get("modules") or []), patterns, pkg.members)
+            if new:
+                additions[pkg.name] = new
+            continue
+        level = 1 + wave_of.get(pkg.name, 0) * max(len(categories) - 1, 1) // max(len(proposal.order), 1)
+        new_packages[pkg.name] = {
+            "category": categories[min(level, len(categories) - 1)],
+            "description": f"proposed by vsmctl: {len(pkg.members)} modules, {pkg.cohesion} internal imports",
+            "depends_on": list(pkg.depends_on),
+            "modules": patterns,
+        }
+    # a new package may depend only on packages of its own layer or below
+    for spec in new_packages.values():
         rank = categories.index(spec["category"])
-        deps = next(p.depends_on for p in proposal.packages if p.name == name)
-        spec["depends_on"].extend(
-            d for d in deps if d in packages and categories.index(packages[d]["category"]) <= rank
-        )
+        spec["depends_on"] = [
+            d for d in spec["depends_on"]
+            if (d in new_packages and categories.index(new_packages[d]["category"]) <= rank)
+            or (d in packages and categories.index((packages[d] or {}).get("category", categories[0])) <= rank)
+        ]
+    return additions, new_packages
 
-    buffer = io.StringIO()
-    yaml.dump(doc, buffer)
-    text = buffer.getvalue()
+
+def _flow(items: list[str]) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+def _render_new_packages(new_packages: dict[str, dict[str, Any]], indent: int) -> list[str]:
+    pad = " " * indent
+    lines = []
+    for name, spec in new_packages.items():
+        lines.append(f"{pad}{name}:")
+        lines.append(f"{pad}  category: {spec['category']}")
+        lines.append(f"{pad}  description: \"{spec['description']}\"")
+        lines.append(f"{pad}  depends_on: {_flow(spec['depends_on'])}")
+        lines.append(f"{pad}  modules: {_flow(spec['modules'])}")
+    return lines
+
+
+def _patch(text: str, doc: Any, additions: dict[str, list[str]], new_packages: dict[str, dict[str, Any]]) -> str:
+    lines = text.splitlines()
+    packages = doc["packages"]
+    edits: list[tuple[int, str, list[str]]] = []  # (line index, mode, payload), applied bottom-up
+    for name, patterns in additions.items():
+        spec = packages[name]
+        if spec is None or getattr(spec.fa, "flow_style", lambda: False)():
+            raise RoadmapError(f"packages.{name}: written as an empty or one-line mapping; add a modules key by hand")
+        if spec.get("modules"):
+            seq = spec["modules"]
+            if seq.fa.flow_style():
+                start = spec.lc.value("modules")[0]
+                end = next(i for i in range(start, len(lines)) if "]" in lines[i].split("#")[0])
+                edits.append((end, "flow", patterns))
+            else:
+                last_line, _col = seq.lc.item(len(seq) - 1)
+                dash = lines[last_line][: len(lines[last_line]) - len(lines[last_line].lstrip())]
+                edits.append((last_line, "block", [dash + "- " + p for p in patterns]))
+        else:
+            key_line, col = packages.lc.key(name)
+            first_key = next(iter(spec))
+            inner_col = spec.lc.key(first_key)[1]
+            if "modules" in spec:  # `modules:` with nothing after it
+                line = spec.lc.key("modules")[0]
+                edits.append((line, "replace", [" " * inner_col + f"modules: {_flow(patterns)}"]))
+            else:
+                edits.append((key_line, "after", [" " * inner_col + f"modules: {_flow(patterns)}"]))
+    if new_packages:
+        top_keys = list(doc)
+        after = top_keys.index("packages") + 1
+        end = doc.lc.key(top_keys[after])[0] if after < len(top_keys) else len(lines)
+        while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1  # keep blank lines and the next section's comments after the new packages
+        indent = packages.lc.key(next(iter(packages)))[1] if packages else 2
+        edits.append((end - 1, "after", _render_new_packages(new_packages, indent)))
+    for index, mode, payload in sorted(edits, key=lambda e: e[0], reverse=True):
+        if mode == "flow":
+            line = lines[index]
+            cut = line.index("]")
+            body = line[:cut].rstrip()
+            sep = "" if body.endswith("[") else ", "
+            lines[index] = body + sep + ", ".join(payload) + line[cut:]
+        elif mode == "replace":
+            lines[index] = payload[0]
+        else:
+            lines[index + 1 : index + 1] = payload
+    return "\n".join(lines) + ("\n" if text.endswith("\n") or not text else "")
+
+
+def write_proposal(roadmap_path: Path, proposal: Proposal, all_modules: list[str]) -> WriteResult:
+    yaml = _yaml()
+    created = not roadmap_path.exists()
+    if created:
+        header = ("# Written by `vsmctl analyze monolith --propose --write`: review the packages, their\n"
+                  "# categories and depends_on before you rely on them.\n"
+                  f"version: 1\nname: migration roadmap\ncategories: {_flow(list(DEFAULT_CATEGORIES))}\npackages:\n")
+        additions, new_packages = _plan(proposal, all_modules, {}, list(DEFAULT_CATEGORIES))
+        text = header + "\n".join(_render_new_packages(new_packages, 2)) + "\n"
+    else:
+        original = roadmap_path.read_text(encoding="utf-8")
+        try:
+            doc = yaml.load(original)
+        except Exception as exc:
+            raise RoadmapError(f"{roadmap_path}: cannot be read for writing ({exc})") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
+            raise RoadmapError(f"{roadmap_path}: packages: expected a mapping to write the proposal into")
+        categories = list(doc.get("categories") or DEFAULT_CATEGORIES)
+        additions, new_packages = _plan(proposal, all_modules, doc["packages"], categories)
+        text = _patch(original, doc, additions, new_packages)
+
     import yaml as pyyaml
 
     from vsmctl.roadmap.loader import parse_roadmap
 
-    parse_roadmap(pyyaml.safe_load(text), roadmap_path)  # never write a roadmap we would reject
+    try:
+        data = pyyaml.safe_load(io.StringIO(text))
+    except pyyaml.YAMLError as exc:  # a bug in the patcher must never reach the user's file
+        raise RoadmapError(
+            f"{roadmap_path}: the proposal could not be written safely ({exc}); file unchanged"
+        ) from None
+    parse_roadmap(data, roadmap_path)  # never write a roadmap we would reject
     atomic_write_text(roadmap_path, text)
-    return WriteResult(roadmap_path, added_patterns, tuple(added_packages), created)
-
-
-def _claims(pattern: str, module: str) -> bool:
-    return matches(pattern, module)
+    added = {**{k: tuple(v) for k, v in additions.items()},
+             **{k: tuple(v["modules"]) for k, v in new_packages.items()}}
+    return WriteResult(roadmap_path, added, tuple(new_packages), created)
