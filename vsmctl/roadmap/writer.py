@@ -112,7 +112,7 @@ def _patch(text: str, doc: Any, additions: dict[str, list[str]], new_packages: d
                 dash = lines[last_line][: len(lines[last_line]) - len(lines[last_line].lstrip())]
                 edits.append((last_line, "block", [dash + "- " + p for p in patterns]))
         else:
-            key_line, col = packages.lc.key(name)
+            key_line, _col = packages.lc.key(name)
             first_key = next(iter(spec))
             inner_col = spec.lc.key(first_key)[1]
             if "modules" in spec:  # `modules:` with nothing after it
