@@ -12,7 +12,7 @@ import argparse
 import shutil
 import sys
 
-from _common import PROJECTS, Run, fetch, machine, median_run, record, run_process
+from _common import PROJECTS, Run, fetch, machine, median_run, precompile, record, run_process
 
 PY = sys.executable
 
@@ -30,6 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    precompile()
     rows = []
     verdicts = []
     for name in PROJECTS:

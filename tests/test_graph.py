@@ -94,3 +94,15 @@ def test_cache_hit_and_invalidation(tree):
     changed, cached = load_graph(root)
     assert not cached
     assert ("app.b", "app.a") in changed.edges()
+
+
+def test_grimp_scanner_road_and_public_road_agree():
+    from vsmctl.analysis import graph_builder
+    from vsmctl.analysis.discovery import discover
+
+    tree = discover(EXAMPLE)
+    with graph_builder._on_sys_path(tree.source_root, tree.packages):
+        fast_sites, fast_modules = graph_builder._grimp_scan(tree.packages)
+        public_sites, public_modules = graph_builder._grimp_public(tree.packages, None)
+    assert fast_modules == public_modules
+    assert sorted(fast_sites, key=repr) == sorted(public_sites, key=repr)

@@ -179,30 +179,38 @@ def _exact(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[
 
 def _greedy(nodes: list[str], weights: dict[tuple[str, str], int]) -> list[tuple[str, str]]:
     # Eades–Lin–Smyth: peel sinks and sources, otherwise take the node with most out minus in.
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_nodes_from(nodes)
+    succ: dict[str, dict[str, int]] = {n: {} for n in nodes}
+    pred: dict[str, dict[str, int]] = {n: {} for n in nodes}
     for (a, b), w in weights.items():
-        g.add_edge(a, b, weight=w)
+        succ[a][b] = w
+        pred[b][a] = w
+    alive = set(nodes)
+
+    def remove(n: str) -> None:
+        alive.discard(n)
+        for m in succ.pop(n):
+            del pred[m][n]
+        for m in pred.pop(n):
+            del succ[m][n]
+
     left: list[str] = []
     right: list[str] = []
-    while g.number_of_nodes():
+    while alive:
         changed = True
         while changed:
             changed = False
-            for n in sorted(g.nodes):
-                if g.out_degree(n) == 0:
+            for n in sorted(alive):
+                if not succ[n]:
                     right.insert(0, n)
-                    g.remove_node(n)
+                    remove(n)
                     changed = True
-                elif g.in_degree(n) == 0:
+                elif not pred[n]:
                     left.append(n)
-                    g.remove_node(n)
+                    remove(n)
                     changed = True
-        if not g.number_of_nodes():
+        if not alive:
             break
-        pick = max(sorted(g.nodes), key=lambda n: g.out_degree(n, weight="weight") - g.in_degree(n, weight="weight"))
+        pick = max(sorted(alive), key=lambda n: sum(succ[n].values()) - sum(pred[n].values()))
         left.append(pick)
-        g.remove_node(pick)
+        remove(pick)
     return _back_edges(left + right, weights)

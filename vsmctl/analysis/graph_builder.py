@@ -96,16 +96,44 @@ def _on_sys_path(folder: Path, packages: tuple[str, ...]) -> Iterator[None]:
 
 
 def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportSite], set[str]]:
-    import grimp
     from grimp.exceptions import SourceSyntaxError
 
     with _on_sys_path(tree.source_root, tree.packages):
         try:
-            graph = grimp.build_graph(
-                *tree.packages, cache_dir=str(cache_dir) if cache_dir else None
-            )
+            return _grimp_scan(tree.packages)
         except (SourceSyntaxError, UnicodeError, ValueError) as exc:
             raise _GrimpCannotRead(str(exc)) from exc
+        except (ImportError, AttributeError, TypeError):
+            pass  # grimp's internals moved: take the public road below
+        try:
+            return _grimp_public(tree.packages, cache_dir)
+        except (SourceSyntaxError, UnicodeError, ValueError) as exc:
+            raise _GrimpCannotRead(str(exc)) from exc
+
+
+def _grimp_scan(packages: tuple[str, ...]) -> tuple[list[ImportSite], set[str]]:
+    """grimp's scanner without its graph: we need every import statement with its line, and
+    asking the assembled graph for them edge by edge costs as much again as the scan."""
+    from grimp.application import usecases
+    from grimp.application.config import settings
+
+    file_system = settings.FILE_SYSTEM
+    found = usecases._find_packages(file_system=file_system, package_names=list(packages))
+    by_module = usecases._scan_packages(
+        found_packages=found, file_system=file_system.convert_to_basic(), include_external_packages=False,
+        exclude_type_checking_imports=False, cache_dir=None,
+    )
+    sites = [
+        ImportSite(imp.importer.name, imp.imported.name, int(imp.line_number), str(imp.line_contents).strip())
+        for imports in by_module.values() for imp in imports
+    ]
+    return sites, {module.name for module in by_module}
+
+
+def _grimp_public(packages: tuple[str, ...], cache_dir: Path | None) -> tuple[list[ImportSite], set[str]]:
+    import grimp
+
+    graph = grimp.build_graph(*packages, cache_dir=str(cache_dir) if cache_dir else None)
     modules = set(graph.modules)
     sites = []
     for importer in modules:

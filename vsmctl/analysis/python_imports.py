@@ -8,7 +8,6 @@ imports are, and re-parsing every file would cost more than grimp's whole build.
 from __future__ import annotations
 
 import ast
-import bisect
 import io
 import re
 import tokenize
@@ -16,37 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vsmctl.analysis.model import FUNCTION, PLAIN, TYPE_CHECKING
-
-# What can open a triple-quoted string, with comments and one-line strings matched (and skipped)
-# so that quotes inside them do not count.
-_OPENERS = re.compile(r"#[^\n]*|\"\"\"|'''|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
-
-
-def _string_line_ranges(text: str) -> tuple[list[int], list[int]]:
-    """For each triple-quoted string, the 0-based lines that begin inside it: (firsts, lasts)."""
-    firsts: list[int] = []
-    lasts: list[int] = []
-    pos, line, counted = 0, 0, 0
-    search = _OPENERS.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            return firsts, lasts
-        token = m.group()
-        if token not in ('"""', "'''"):
-            pos = m.end()
-            continue
-        close = text.find(token, m.end())
-        end = len(text) if close < 0 else close + 3
-        line += text.count("\n", counted, m.start())
-        opening = line
-        line += text.count("\n", m.start(), end)
-        counted = end
-        if line > opening:
-            firsts.append(opening + 1)
-            lasts.append(line)
-        pos = end
-
 
 # An indented `import`/`from` statement. Matching from the newline (rather than `^` with
 # MULTILINE) lets the regex engine skip ahead: three times faster over a large tree.
@@ -58,25 +26,22 @@ def has_indented_import(data: bytes) -> bool:
     return _INDENTED_IMPORT.search(data) is not None
 
 
+_BLOCK_WORDS = ("if", "elif", "else", "for", "while", "try", "except", "finally", "with", "class",
+                "match", "case", "async")
+
+
 def classify_source(text: str, line_numbers: Iterable[int]) -> dict[int, str]:
     """Map each import line number (1-based) to its kind, from the enclosing blocks above it.
 
-    From each indented import, walk up to the first line indented less: a `def` makes it
-    function-level, an `if TYPE_CHECKING:` type-checking only; any other block (class, try,
-    for ...) is stepped over. Imports sit near the top of their block, so the walk is short.
+    From each indented import, walk up through the lines indented less: a `def` makes it
+    function-level, an `if TYPE_CHECKING:` type-checking only; another block header (a keyword
+    line ending in a colon) is stepped over. Any other line indented less cannot enclose the
+    import (the text of a string, a continuation line) and is ignored. No parse is needed:
+    imports sit near the top of their block, so the walk is short.
     """
     lines = text.splitlines()
     wanted = sorted(set(line_numbers))
     result = dict.fromkeys(wanted, PLAIN)
-    ranges: list[list[int]] = []  # [firsts, lasts], computed on first need: most files never need it
-
-    def in_string(i: int) -> bool:
-        if not ranges:
-            ranges.extend(_string_line_ranges(text))
-        firsts, lasts = ranges
-        k = bisect.bisect_right(firsts, i) - 1
-        return k >= 0 and i <= lasts[k]
-
     for n in wanted:
         if not 0 < n <= len(lines) or lines[n - 1][:1] not in (" ", "\t"):
             continue
@@ -93,13 +58,13 @@ def classify_source(text: str, line_numbers: Iterable[int]) -> dict[int, str]:
             if stripped.startswith(("def ", "async def ")):
                 result[n] = FUNCTION
                 break
-            if stripped.startswith(("if ", "elif ")) and "TYPE_CHECKING" in stripped.split("#")[0]:
+            code = stripped.split("#", 1)[0].rstrip()
+            word = code.split(None, 1)[0].rstrip(":") if code else ""
+            if word not in _BLOCK_WORDS or not code.endswith(":"):
+                continue
+            if word in ("if", "elif") and "TYPE_CHECKING" in code:
                 result[n] = TYPE_CHECKING
                 break
-            # Any other block (class, try, for ...) is stepped over; a continuation line (closing
-            # bracket, a string literal after a backslash) or the text of a string is no block.
-            if stripped[0] in ")]}\"'" or in_string(i):
-                continue
             current = indent
             if indent == 0:
                 break

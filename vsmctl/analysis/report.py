@@ -83,12 +83,14 @@ class AnalysisReport:
 
 def analyze_monolith(
     path: Path,
-    roadmap_path: Path | None = None,
+    roadmap_path: Path | Roadmap | None = None,
     excludes: tuple[str, ...] = (),
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> AnalysisReport:
-    roadmap = load_roadmap(roadmap_path) if roadmap_path else None  # fail fast on a bad roadmap
+    """`roadmap_path` may also be an already loaded Roadmap."""
+    loaded = isinstance(roadmap_path, Roadmap) or roadmap_path is None
+    roadmap = roadmap_path if loaded else load_roadmap(roadmap_path)  # fail fast on a bad roadmap
     with gc_paused():
         graph, cached = load_graph(path, excludes, use_cache, progress)
         return build_report(graph, roadmap, cached)

@@ -76,7 +76,7 @@ def run_check(path: Path | None = None, roadmap_path: Path | None = None, update
               use_cache: bool = True) -> CheckResult:
     path, roadmap_path = default_target(path, roadmap_path)
     roadmap = load_roadmap(roadmap_path)
-    report = analyze_monolith(path, roadmap_path, use_cache=use_cache)
+    report = analyze_monolith(path, roadmap, use_cache=use_cache)
     ctx = CheckContext(report.graph, roadmap, report)
     findings: list[Finding] = []
     for rule in RULES:

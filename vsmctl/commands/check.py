@@ -59,17 +59,18 @@ def check(
         else:
             check_output.print_human(stdout_console(), result)
     else:
-        if fmt is CheckFormat.json:
-            text = json.dumps(check_output.to_json(result), indent=2, ensure_ascii=False) + "\n"
-        elif fmt is CheckFormat.sarif:
-            text = json.dumps(check_output.to_sarif(result), indent=2, ensure_ascii=False) + "\n"
-        else:
+        if fmt is CheckFormat.github:
             text = check_output.to_github(result)
-        if output is not None:
-            write_output(output, text)
-        elif fmt is CheckFormat.json:
-            emit_json(check_output.to_json(result))
         else:
+            doc = check_output.to_json(result) if fmt is CheckFormat.json else check_output.to_sarif(result)
+            if output is None:
+                emit_json(doc)
+                text = None
+            else:
+                text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if text is not None and output is not None:
+            write_output(output, text)
+        elif text is not None:
             typer.echo(text, nl=False)
     if not result.ok:
         raise CheckFailed(f"{len(result.new)} new boundary violation(s)")

@@ -60,12 +60,28 @@ def assign(roadmap: Roadmap, modules: Iterable[str]) -> Assignment:
     unassigned = []
     used: set[tuple[str, str]] = set()
     claims = [(pkg.name, pattern) for pkg in roadmap.packages for pattern in pkg.modules]
+    # Plain dotted patterns (most of them) are looked up by the module's ancestors, not matched one
+    # by one: a roadmap of many patterns over thousands of modules stays linear.
+    literal: dict[str, list[tuple[str, str]]] = {}
+    exact: dict[str, list[tuple[str, str]]] = {}
+    wild: list[tuple[str, str]] = []
+    for claim in claims:
+        pattern = claim[1]
+        if "*" in pattern:
+            wild.append(claim)
+        elif pattern.startswith("="):
+            exact.setdefault(pattern[1:], []).append(claim)
+        else:
+            literal.setdefault(pattern, []).append(claim)
     for module in sorted(modules):
-        best: tuple[int, int] | None = None
+        best: tuple[int, int, int] | None = None
         winners: list[tuple[str, str]] = []
-        for pkg_name, pattern in claims:
-            if not matches(pattern, module):
-                continue
+        parts = module.split(".")
+        candidates = list(exact.get(module, ()))
+        for i in range(1, len(parts) + 1):
+            candidates.extend(literal.get(".".join(parts[:i]), ()))
+        candidates.extend(c for c in wild if matches(c[1], module))
+        for pkg_name, pattern in candidates:
             used.add((pkg_name, pattern))
             score = specificity(pattern)
             if best is None or score > best:

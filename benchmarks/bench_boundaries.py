@@ -1,0 +1,202 @@
+"""Boundaries on real projects: proposal quality (MoJoFM) against plain Louvain, `--propose` time
+and memory, and `vsmctl check` against import-linter's `lint-imports` with equivalent contracts.
+
+    python benchmarks/bench_boundaries.py [--repeat N]
+
+Reference partition: each module's top-level subpackage (`sympy.core.add` -> `sympy.core`). The
+proposal never sees it: it runs with no roadmap (unsupervised), and its names and the package
+layout play no part in the clustering (only in naming the result).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from _common import PROJECTS, fetch, machine, median_run, precompile, record, run_process
+
+PY = sys.executable
+
+
+def reference(modules: list[str]) -> dict[str, str]:
+    return {m: ".".join(m.split(".")[:2]) for m in modules}
+
+
+def plain_louvain(graph) -> dict[str, str]:
+    """The baseline: networkx Louvain on the undirected import graph, resolution 1."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(graph.modules)
+    for site in graph.imports:
+        a, b = site.importer, site.imported
+        if a == b:
+            continue
+        if g.has_edge(a, b):
+            g[a][b]["weight"] += 1
+        else:
+            g.add_edge(a, b, weight=1)
+    found = nx.community.louvain_communities(g, weight="weight", resolution=1.0, seed=7)
+    return {m: f"c{i}" for i, community in enumerate(found) for m in community}
+
+
+def quality_rows() -> list[str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from vsmctl.analysis.report import load_graph
+    from vsmctl.boundaries.propose import propose_boundaries
+    from vsmctl.boundaries.scoring import mojofm
+
+    rows = []
+    for name in PROJECTS:
+        package = fetch(name) / name
+        graph, _ = load_graph(package)
+        truth = reference(list(graph.modules))
+        baseline = plain_louvain(graph)
+        start = time.perf_counter()
+        _g, cut = propose_boundaries(package, cut_cycles=True)
+        seconds = time.perf_counter() - start
+        _g, atoms = propose_boundaries(package)
+        rows.append(
+            f"| {name} | {len(graph.modules)} | {len(set(truth.values()))} | "
+            f"{mojofm(baseline, truth):.1f} ({len(set(baseline.values()))}) | "
+            f"{mojofm(cut.partition, truth):.1f} ({len(cut.packages)}) | "
+            f"{mojofm(atoms.partition, truth):.1f} ({len(atoms.packages)}) | {seconds:.1f} s |"
+        )
+    return rows
+
+
+def write_check_inputs(site: Path, name: str, work: Path) -> tuple[Path, Path]:
+    """A roadmap of the project's top-level subpackages and the equivalent import-linter contracts.
+
+    Every subpackage may import what it imports today except one dependency (so both tools have
+    violations to find); import-linter gets one `forbidden` contract per subpackage with direct
+    imports only (allow_indirect_imports), which is what `depends_on` means.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from vsmctl.analysis.report import load_graph
+
+    graph, _ = load_graph(site / name)
+    subpackages = sorted({".".join(m.split(".")[:2]) for m in graph.modules if m.count(".") >= 1
+                          and graph.modules[".".join(m.split(".")[:2])].is_package} if True else [])
+    subpackages = [s for s in subpackages if s in graph.modules]
+    top = {s: s.replace(".", "-").replace("_", "-") for s in subpackages}
+
+    def owner(module: str) -> str | None:
+        key = ".".join(module.split(".")[:2])
+        return key if key in top else None
+
+    deps: dict[str, set[str]] = {s: set() for s in subpackages}
+    for site_ in graph.imports:
+        a, b = owner(site_.importer), owner(site_.imported)
+        if a and b and a != b:
+            deps[a].add(b)
+    allowed = {s: sorted(d)[1:] for s, d in deps.items()}  # drop one real dependency each
+    lines = ["version: 1", f"name: {name} subpackages", "categories: [core]", "packages:"]
+    for s in subpackages:
+        lines += [f"  {top[s]}:", "    category: core",
+                  f"    depends_on: [{', '.join(top[d] for d in allowed[s])}]",
+                  f"    modules: [{s}]"]
+    roadmap = work / "roadmap.yaml"
+    roadmap.write_text("\n".join(lines) + "\n")
+    ini = ["[importlinter]", f"root_package = {name}", ""]
+    for i, s in enumerate(subpackages):
+        forbidden = [d for d in subpackages if d != s and d not in allowed[s]]
+        if not forbidden:
+            continue
+        ini += [f"[importlinter:contract:c{i}]", f"name = {s} depends only on its declared packages",
+                "type = forbidden", f"source_modules = {s}",
+                "forbidden_modules =", *[f"    {d}" for d in forbidden],
+                "allow_indirect_imports = True", ""]
+    config = work / ".importlinter"
+    config.write_text("\n".join(ini))
+    return roadmap, config
+
+
+def check_rows(repeat: int) -> list[str]:
+    rows = []
+    for name in ("sympy",):
+        site = fetch(name)
+        work = site.parent / "check"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        roadmap, config = write_check_inputs(site, name, work)
+        env = {"PYTHONPATH": str(site)}
+        vsm_cold, li_cold, vsm_warm, li_warm = [], [], [], []
+        vsm_cmd = [PY, "-m", "vsmctl", "check", str(site / name), "--roadmap", str(roadmap), "--format", "json"]
+        li_cmd = [sys.executable.replace("python", "lint-imports") if False else
+                  str(Path(sys.executable).parent / "lint-imports"), str(config), "--no-logo"]
+        for _ in range(repeat):
+            shutil.rmtree(site / name / ".vsm", ignore_errors=True)
+            vsm_cold.append(run_process([*vsm_cmd, "--no-cache"], cwd=work, env=env, ok_codes=(0, 1)))
+            li_cold.append(run_process([*li_cmd, "--no-cache"], cwd=work, env=env, ok_codes=(0, 1)))
+        run_process(vsm_cmd, cwd=work, env=env, ok_codes=(0, 1))  # fill the caches
+        run_process(li_cmd, cwd=work, env=env, ok_codes=(0, 1))
+        for _ in range(repeat):
+            vsm_warm.append(run_process(vsm_cmd, cwd=work, env=env, ok_codes=(0, 1)))
+            li_warm.append(run_process(li_cmd, cwd=work, env=env, ok_codes=(0, 1)))
+        vc, lc, vw, lw = (median_run(r) for r in (vsm_cold, li_cold, vsm_warm, li_warm))
+        found = json.loads(run_process_output([*vsm_cmd], work, env))["summary"]["findings"]
+        rows.append(f"| {name} | {vc.seconds:.2f} s ({vc.max_rss_mb:.0f} MB) | {lc.seconds:.2f} s "
+                    f"({lc.max_rss_mb:.0f} MB) | {vw.seconds:.2f} s | {lw.seconds:.2f} s | {found} |")
+    return rows
+
+
+def run_process_output(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
+    import os
+    import subprocess
+
+    return subprocess.run(argv, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True).stdout
+
+
+def propose_memory_row() -> str:
+    site = fetch("sympy")
+    cold = median_run([run_process([PY, "-m", "vsmctl", "analyze", "monolith", str(site / "sympy"), "--propose",
+                                    "--cut-cycles", "--json"]) for _ in range(3)])
+    return f"`vsmctl analyze monolith sympy --propose --cut-cycles --json` (whole process, graph cached): " \
+           f"{cold.seconds:.2f} s, peak RSS {cold.max_rss_mb:.0f} MB."
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    precompile()
+    # Processes first: a child forked from a parent that already holds a big graph reports the
+    # parent's pages in its peak RSS.
+    checks = check_rows(args.repeat)
+    memory = propose_memory_row()
+    quality = quality_rows()
+    body = "\n".join([
+        "## Boundaries: proposals and check (issue: propose and enforce)",
+        "",
+        f"Command: `python benchmarks/bench_boundaries.py --repeat {args.repeat}`; machine: {machine()}.",
+        "",
+        "MoJoFM against the real top-level subpackages (100 = identical; cluster counts in brackets). "
+        "Plain Louvain: networkx `louvain_communities` on the undirected import graph, resolution 1, in the "
+        "same script. The proposal runs unsupervised, directory layout withheld.",
+        "",
+        "| project | modules | real subpackages | plain Louvain | `--propose --cut-cycles` | `--propose` (cycles kept "
+        "whole) | propose time (in-process, graph cached) |",
+        "|---|---|---|---|---|---|---|",
+        *quality,
+        "",
+        memory,
+        "",
+        "`vsmctl check` against `lint-imports` (import-linter) with equivalent contracts: a roadmap of the "
+        "subpackages where each may import what it does today but one, and one `forbidden` contract per "
+        "subpackage (direct imports only). Whole processes, median; cold = `--no-cache` for both.",
+        "",
+        "| project | vsmctl check cold | lint-imports cold | vsmctl check warm | lint-imports warm | findings |",
+        "|---|---|---|---|---|---|",
+        *checks,
+    ])
+    record("boundaries", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
