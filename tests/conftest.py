@@ -61,3 +61,44 @@ def example_repo(tmp_path: Path) -> Path:
     repo.git.add(A=True)
     repo.index.commit("the monolith")
     return repo_dir
+
+
+@pytest.fixture()
+def redis_url():
+    """A real redis-server (Debian's package) on a free loopback port, for this test only."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is not installed (apt-get install redis-server; .ci/run does)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.05)
+    client.close()
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+def new_flag(key: str = "f", **extra) -> dict:
+    flag = {"key": key, "type": "boolean", "state": "enabled", "variants": {"on": True, "off": False},
+            "default_variant": "off", "rules": [], "rollout": None}
+    flag.update(extra)
+    return flag

@@ -1,0 +1,12 @@
+"""Feature flags for running code: `from vsmctl.flags import Flags`.
+
+Importing this costs milliseconds: it pulls in the standard library only. The CLI side
+(`vsmctl.flags.store`, `vsmctl.flags.export`) loads only when a `vsmctl flag` command runs.
+"""
+
+from vsmctl.flags.client import Flags
+from vsmctl.flags.evaluation import Evaluation, bucket
+from vsmctl.flags.model import DEFAULT, DISABLED, ERROR, SPLIT, STATIC, TARGETING_MATCH, FlagError
+
+__all__ = ["DEFAULT", "DISABLED", "ERROR", "SPLIT", "STATIC", "TARGETING_MATCH", "Evaluation", "FlagError",
+           "Flags", "bucket"]

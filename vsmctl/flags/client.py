@@ -1,0 +1,192 @@
+"""The runtime client: what a monolith calls on its hot path.
+
+Standard library only (redis is imported only by `Flags.from_redis`). Evaluation never raises:
+on any problem the caller's default comes back (reason ERROR) and the problem is logged once.
+The file is re-read when it changes (a stat at most every `check_interval` seconds), and a
+broken file keeps the last good flags. Nothing is shared between processes, so forked workers
+are safe; a Redis subscriber thread is restarted in a forked child on its next check.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from vsmctl.flags.evaluation import Evaluation, compile_flag, error, evaluate
+from vsmctl.flags.model import TARGETING_KEY, FlagError, validate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing, json and threading are not imported on the way to the hot path
+    from collections.abc import Mapping
+    from typing import Any
+
+    from vsmctl.flags.evaluation import FastPath
+
+_monotonic = time.monotonic
+
+
+def load_document(data: bytes | str) -> dict[str, dict[str, Any]]:
+    """The flags of a flags.json document (or of a Redis message), validated."""
+    import json
+
+    doc = json.loads(data)
+    flags = doc.get("flags") if isinstance(doc, dict) else None
+    if not isinstance(flags, dict):
+        raise FlagError("not a flags document: no 'flags' mapping")
+    return {key: validate(flag) for key, flag in flags.items()}
+
+
+def find_flags_file(start: str = ".") -> str:
+    """`.vsm/flags.json` of the workspace enclosing `start` (the nearest folder with .vsm or .git)."""
+    here = os.path.abspath(start)
+    while True:
+        if os.path.isdir(os.path.join(here, ".vsm")) or os.path.exists(os.path.join(here, ".git")):
+            return os.path.join(here, ".vsm", "flags.json")
+        parent = os.path.dirname(here)
+        if parent == here:
+            return os.path.join(os.path.abspath(start), ".vsm", "flags.json")
+        here = parent
+
+
+class Flags:
+    """Feature flags for running code.
+
+        flags = Flags.from_workspace()
+        if flags.enabled("extract.vsm-s3-control", key=user_id): ...
+    """
+
+    def __init__(self, path: str | None = None, check_interval: float = 1.0) -> None:
+        self._path = path
+        self._interval = check_interval
+        self._next_check = 0.0
+        self._signature: tuple[int, int, int] | None = None
+        self._flags: dict[str, dict[str, Any]] = {}
+        self._fast: dict[str, FastPath] = {}
+        self._logged: set[str] = set()
+        self._subscriber: Any = None
+        self._pid = os.getpid()
+        if path is not None:
+            now = _monotonic()
+            self._check_file(now)
+            self._next_check = now + check_interval
+
+    # --- construction -------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], check_interval: float = 1.0) -> Flags:
+        return cls(os.fspath(path), check_interval)
+
+    @classmethod
+    def from_workspace(cls, start: str | os.PathLike[str] = ".", check_interval: float = 1.0) -> Flags:
+        return cls(find_flags_file(os.fspath(start)), check_interval)
+
+    @classmethod
+    def from_redis(cls, url: str, channel: str = "vsm:flags", fallback_file: str | None = None,
+                   check_interval: float = 1.0) -> Flags:
+        """Flags published by `vsmctl flag ... --backend redis://...`, updated through pub/sub."""
+        from vsmctl.flags.redis_channel import Subscriber
+
+        flags = cls(fallback_file, check_interval)
+        flags._subscriber = Subscriber(url, channel, flags._replace_from_message, flags._log_once)
+        flags._subscriber.start()
+        return flags
+
+    def close(self) -> None:
+        if self._subscriber is not None:
+            self._subscriber.stop()
+
+    # --- the hot path -------------------------------------------------------------------
+    def enabled(self, name: str, key: Any = None, default: bool = False) -> bool:
+        """Whether the flag is on for this targeting key (a user id, a tenant ...)."""
+        now = _monotonic()
+        if now >= self._next_check:
+            self._refresh(now)
+        fast = self._fast.get(name)
+        if fast is None:
+            return default
+        try:
+            return bool(fast(key, default))
+        except Exception as exc:  # never into the caller
+            self._log_once(f"flag {name}: {exc!r}")
+            return default
+
+    def value(self, name: str, default: Any, key: Any = None, context: Mapping[str, Any] | None = None) -> Any:
+        return self.evaluate(name, default, key=key, context=context).value
+
+    def evaluate(self, name: str, default: Any, key: Any = None,
+                 context: Mapping[str, Any] | None = None) -> Evaluation:
+        """Value, variant and reason (STATIC, TARGETING_MATCH, SPLIT, DISABLED, DEFAULT, ERROR)."""
+        try:
+            now = _monotonic()
+            if now >= self._next_check:
+                self._refresh(now)
+            flag = self._flags.get(name)
+            if flag is None:
+                return error(default, f"flag {name!r} not found")
+            ctx = dict(context or {})
+            if key is not None:
+                ctx[TARGETING_KEY] = key
+            result = evaluate(flag, ctx, default)
+            if result.value is not None and default is not None and type(result.value) is not type(default) \
+                    and not (isinstance(default, float) and isinstance(result.value, int)):
+                return error(default, f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}")
+            return result
+        except Exception as exc:
+            self._log_once(f"flag {name}: {exc!r}")
+            return error(default, str(exc))
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted(self._flags)
+
+    # --- keeping up to date -------------------------------------------------------------
+    def _refresh(self, now: float) -> None:
+        self._next_check = now + self._interval
+        if self._subscriber is not None and os.getpid() != self._pid:
+            self._pid = os.getpid()  # a forked child: its parent's thread did not come along
+            self._subscriber = self._subscriber.restarted()
+        if self._path is not None:
+            self._check_file(now)
+
+    def _check_file(self, now: float) -> None:
+        try:
+            st = os.stat(self._path)  # type: ignore[arg-type]
+        except FileNotFoundError:
+            if self._signature is not None:
+                self._log_once(f"{self._path} disappeared; keeping the last flags")
+            return
+        except OSError as exc:
+            self._log_once(f"cannot stat {self._path}: {exc}")
+            return
+        signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if signature == self._signature:
+            return
+        try:
+            with open(self._path, "rb") as handle:  # type: ignore[arg-type]
+                flags = load_document(handle.read())
+        except (OSError, ValueError) as exc:
+            self._log_once(f"{self._path} is not usable ({exc}); keeping the last good flags")
+            self._signature = signature  # do not re-read the same bad file on every check
+            return
+        self._signature = signature
+        self._install(flags)
+
+    def _replace_from_message(self, data: bytes | str) -> None:
+        try:
+            self._install(load_document(data))
+        except (ValueError, TypeError) as exc:
+            self._log_once(f"bad flags message from Redis ({exc}); keeping the last good flags")
+
+    def _install(self, flags: dict[str, dict[str, Any]]) -> None:
+        fast = {key: compile_flag(flag) for key, flag in flags.items()}
+        # Each attribute is swapped whole (atomic under the GIL); a reader on another thread sees
+        # old or new definitions, never a half-built dict. No lock on the hot path.
+        self._fast = fast
+        self._flags = flags
+
+    def _log_once(self, message: str) -> None:
+        if message in self._logged:
+            return
+        self._logged.add(message)
+        import logging
+
+        logging.getLogger("vsmctl.flags").warning(message)
