@@ -80,7 +80,8 @@ def main() -> None:
         f"≤ 1.2x: {'met' if provider <= 1.2 * in_memory else 'NOT met'} |",
         "",
         f"`python -c \"import vsmctl.flags\"`: {imp * 1000:.1f} ms against {base * 1000:.1f} ms for "
-        f"`python -c pass` (median of 21): +{import_ms:.1f} ms (target ≤ 15 ms: {'met' if import_ms <= 15 else 'NOT met'}).",
+        f"`python -c pass` (median of 21): +{import_ms:.1f} ms "
+        f"(target ≤ 15 ms: {'met' if import_ms <= 15 else 'NOT met'}).",
     ])
     record("flags", body)
     print(body)

@@ -1,5 +1,6 @@
 """`vsmctl flag ...` end to end, in a real git repository."""
 
+import itertools
 import json
 import multiprocessing
 
@@ -175,7 +176,7 @@ def test_two_processes_flipping_a_thousand_times_each(ws):
     for name in ("w0", "w1"):
         assert [e.data["after"]["owner"] for e in log if e.actor == name] == [f"{name}-{i}" for i in range(1000)]
     # each event's "before" is the previous event's "after": no change was made on a stale view
-    for prev, cur in zip(log, log[1:], strict=False):
+    for prev, cur in itertools.pairwise(log):
         assert cur.data["before"] == prev.data["after"]
     snapshot = json.loads((ws / ".vsm" / "flags.json").read_text())
     assert snapshot["last_seq"] == 2001 and snapshot["flags"][FLAG] == log[-1].data["after"]

@@ -1,5 +1,6 @@
 """The flag model: buckets, rollout, rules, reasons, parsing."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def test_rollout_is_monotone_and_close_to_its_percentage():
     sets = [inside(new_flag(rollout={"percent": p, "variant": "on", "by": "targetingKey"}), keys)
             for p in (0, 10, 30, 60, 100)]
     assert sets[0] == set() and sets[-1] == set(keys)
-    for smaller, larger in zip(sets, sets[1:], strict=False):
+    for smaller, larger in itertools.pairwise(sets):
         assert smaller <= larger  # who is in stays in as the percentage rises
     assert abs(len(sets[2]) / len(keys) - 0.30) < 0.03
 
