@@ -11,7 +11,7 @@ import sys
 import typer
 
 from vsmctl import __version__
-from vsmctl.commands import analyze, check, flag
+from vsmctl.commands import analyze, check, flag, parallel
 from vsmctl.commands.common import state
 from vsmctl.errors import VsmError
 
@@ -30,6 +30,7 @@ app = typer.Typer(
 app.add_typer(analyze.app, name="analyze")
 app.command("check")(check.check)
 app.add_typer(flag.app, name="flag")
+app.add_typer(parallel.app, name="parallel-run")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,417 @@
+"""Experiments: the control (old code) serves, candidates (new code) run beside it and are compared.
+
+    @experiment("s3.allocate", candidate=new_allocate, sample="extract.vsm-s3-control")
+    def allocate(budget, demand): ...            # the old implementation stays the control
+
+    with Experiment("s3.allocate") as e:
+        e.control(old_allocate, budget, demand)
+        e.candidate(new_allocate, budget, demand)
+        result = e.run()
+
+The caller always gets the control's result or exception. Nothing a candidate, a hook or the
+recorder does can raise into the caller or change what it gets: candidates receive copies of
+mutable arguments, run in random order, and every hook runs under a guard. Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import wraps
+from itertools import count
+from random import random as _rand
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+_perf = time.perf_counter_ns
+_IMMUTABLE = (int, float, str, bytes, bool, type(None), complex, frozenset)
+_calls = count()
+
+
+class Result:
+    """One implementation's outcome in one observation."""
+
+    __slots__ = ("error", "exc", "name", "ns", "status", "value")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.value: Any = None
+        self.exc: BaseException | None = None
+        self.error: str | None = None  # "Type: message", what gets recorded
+        self.ns = 0
+        self.status = "match"
+
+    def __repr__(self) -> str:
+        return f"Result({self.name!r}, value={self.value!r}, error={self.error!r}, status={self.status!r})"
+
+
+def _call(result: Result, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    start = _perf()
+    try:
+        result.value = fn(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        result.exc = exc
+        result.error = f"{type(exc).__name__}: {exc}"[:500]
+    result.ns = _perf() - start
+
+
+def _needs_copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    return any(not isinstance(a, _IMMUTABLE) for a in args) or any(
+        not isinstance(v, _IMMUTABLE) for v in kwargs.values())
+
+
+def _copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    if not _needs_copy(args, kwargs):
+        return args, kwargs
+    import copy
+
+    try:
+        return copy.deepcopy(args), copy.deepcopy(kwargs)
+    except Exception:
+        return args, kwargs  # cannot be copied: the candidate gets the originals
+
+
+class _Config:
+    """What stays the same from one run of an experiment to the next."""
+
+    __slots__ = ("clean", "compare", "context", "enabled", "flags", "ignore", "key", "mode", "name",
+                 "recorder", "sample", "timeout")
+
+    def __init__(self, name: str, sample: float | str | None = None, compare: Callable[[Any, Any], bool] | None = None,
+                 ignore: Iterable[Callable[[Any, Any], bool]] = (), clean: Callable[[Any], Any] | None = None,
+                 context: dict[str, Any] | None = None, recorder: Any = None, mode: str = "sync",
+                 timeout: float | None = None, flags: Any = None, enabled: Callable[[], bool] | None = None,
+                 key: Callable[..., Any] | None = None) -> None:
+        if mode not in ("sync", "async"):
+            raise ValueError(f"mode must be 'sync' or 'async', not {mode!r}")
+        if isinstance(sample, int | float) and not 0 <= sample <= 100:
+            raise ValueError(f"sample must be a percentage from 0 to 100, not {sample!r}")
+        self.name, self.sample, self.compare, self.ignore = name, sample, compare, tuple(ignore)
+        self.clean, self.context, self.recorder, self.mode = clean, context, recorder, mode
+        self.timeout, self.flags, self.enabled, self.key = timeout, flags, enabled, key
+
+    def sampled(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        """Whether the candidates run this time. Never raises: a broken hook means no."""
+        try:
+            if self.enabled is not None and not self.enabled():
+                return False
+            sample = self.sample
+            if sample is None:
+                return True
+            if isinstance(sample, str):  # a feature flag's rollout decides
+                if self.flags is None:
+                    from vsmctl.flags import Flags
+
+                    self.flags = Flags.from_workspace()
+                key = self.key(*args, **kwargs) if self.key is not None else next(_calls)
+                return bool(self.flags.enabled(sample, key=key))
+            return sample >= 100 or _rand() * 100 < sample
+        except Exception:
+            return False
+
+
+class Experiment:
+    def __init__(self, name: str, **options: Any) -> None:
+        self._config = options.pop("_config", None) or _Config(name, **options)
+        self._control: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]] | None = None
+        self._candidates: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
+
+    def __enter__(self) -> Experiment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def control(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Experiment:
+        self._control = (fn, args, kwargs)
+        return self
+
+    use = control
+
+    def candidate(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Experiment:
+        name = getattr(fn, "__name__", None) or f"candidate{len(self._candidates) + 1}"
+        if any(c[0] == name for c in self._candidates) or name == "<lambda>":
+            name = f"candidate{len(self._candidates) + 1}"
+        self._candidates.append((name, fn, args, kwargs))
+        return self
+
+    try_ = candidate
+
+    def run(self) -> Any:
+        if self._control is None:
+            raise ValueError(f"experiment {self._config.name!r} has no control")
+        fn, args, kwargs = self._control
+        if not self._candidates or not self._config.sampled(args, kwargs):
+            return fn(*args, **kwargs)
+        return _conduct(self._config, fn, args, kwargs, self._candidates)
+
+
+def _conduct(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+             candidates: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]) -> Any:
+    planned = [(name, cfn, cargs, ckwargs) if not (cargs or ckwargs) else (name, cfn, *_copy(cargs, ckwargs))
+               for name, cfn, cargs, ckwargs in candidates]
+    if len(planned) == 1 and cfg.timeout is None and cfg.mode == "sync":
+        return _conduct_one(cfg, fn, args, kwargs, *planned[0])
+    control = Result("control")
+    if cfg.mode == "async":
+        _call(control, fn, args, kwargs)
+        _background().submit(cfg, control, planned)
+        return _outcome(control)
+    results: list[Result] = []
+    order: list[Any] = [None, *planned]  # None stands for the control
+    if len(order) == 2:
+        if _rand() < 0.5:
+            order.reverse()
+    else:
+        import random
+
+        random.shuffle(order)
+    for step in order:
+        if step is None:
+            _call(control, fn, args, kwargs)
+        else:
+            results.append(_run_candidate(cfg, *step))
+    _finish(cfg, control, results)
+    return _outcome(control)
+
+
+def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                 cand_name: str, cfn: Callable[..., Any], cargs: tuple[Any, ...], ckwargs: dict[str, Any]) -> Any:
+    """One candidate, no timeout: the path most experiments take, kept lean.
+
+    A plain match becomes a 5-tuple for the recorder; anything else goes the general way.
+    """
+    cexc = dexc = None
+    cvalue = dvalue = None
+    if _rand() < 0.5:
+        t0 = _perf()
+        try:
+            cvalue = fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            cexc = exc
+        t1 = _perf()
+        try:
+            dvalue = cfn(*cargs, **ckwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            dexc = exc
+        t2 = _perf()
+        cns, dns = t1 - t0, t2 - t1
+    else:
+        t0 = _perf()
+        try:
+            dvalue = cfn(*cargs, **ckwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            dexc = exc
+        t1 = _perf()
+        try:
+            cvalue = fn(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
+            cexc = exc
+        t2 = _perf()
+        dns, cns = t1 - t0, t2 - t1
+    if cexc is None and dexc is None and cfg.context is None:
+        try:
+            same = cvalue == dvalue if cfg.compare is None else bool(cfg.compare(cvalue, dvalue))
+        except Exception:
+            same = False  # decided again, guarded, on the general path
+        if same:
+            try:
+                recorder = cfg.recorder
+                if recorder is None:
+                    from vsmctl.parallel.recorder import default_recorder
+
+                    recorder = cfg.recorder = default_recorder()
+                recorder.record((cfg.name, time.time(), cns, cand_name, dns))
+            except Exception as exc:
+                _log_once(f"experiment {cfg.name}: publishing failed: {exc!r}")
+            return cvalue
+    control, result = Result("control"), Result(cand_name)
+    control.value, control.ns, result.value, result.ns = cvalue, cns, dvalue, dns
+    for r, exc in ((control, cexc), (result, dexc)):
+        if exc is not None:
+            r.exc = exc
+            r.error = f"{type(exc).__name__}: {exc}"[:500]
+    _finish(cfg, control, [result])
+    if cexc is not None:
+        raise cexc
+    return cvalue
+
+
+def _outcome(control: Result) -> Any:
+    if control.exc is not None:
+        raise control.exc
+    return control.value
+
+
+def _run_candidate(cfg: _Config, name: str, fn: Callable[..., Any], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> Result:
+    result = Result(name)
+    if cfg.timeout is None or cfg.mode == "async":
+        _call(result, fn, args, kwargs)
+        if cfg.timeout is not None and result.ns > cfg.timeout * 1e9:
+            result.status = "timeout"
+        return result
+    import threading
+
+    worker = threading.Thread(target=_call, args=(result, fn, args, kwargs), daemon=True,
+                              name=f"vsmctl-candidate-{name}")
+    start = _perf()
+    worker.start()
+    worker.join(cfg.timeout)
+    if worker.is_alive():  # left to finish on its own; the caller goes on
+        result.status = "timeout"
+        result.ns = _perf() - start
+    return result
+
+
+def _finish(cfg: _Config, control: Result, results: list[Result]) -> None:
+    """Compare and publish. Runs guarded: nothing here reaches the caller."""
+    try:
+        for result in results:
+            if result.status == "timeout":
+                continue
+            try:
+                if _same(cfg, control, result):
+                    result.status = "match"
+                elif any(pred(control.value, result.value) for pred in cfg.ignore):
+                    result.status = "ignored"
+                else:
+                    result.status = "mismatch"
+            except Exception as exc:
+                result.status = "compare_error"
+                result.error = result.error or f"compare: {type(exc).__name__}: {exc}"[:500]
+            if result.status in ("mismatch", "ignored") and cfg.clean is not None:
+                try:
+                    control.value, result.value = cfg.clean(control.value), cfg.clean(result.value)
+                except Exception as exc:
+                    result.value = {"$clean_failed": f"{type(exc).__name__}: {exc}"}
+        recorder = cfg.recorder
+        if recorder is None:
+            from vsmctl.parallel.recorder import default_recorder
+
+            recorder = cfg.recorder = default_recorder()
+        recorder.record((cfg.name, time.time(), cfg.context, control, results))
+    except Exception as exc:
+        _log_once(f"experiment {cfg.name}: publishing failed: {exc!r}")
+
+
+def _same(cfg: _Config, control: Result, candidate: Result) -> bool:
+    if control.exc is not None or candidate.exc is not None:
+        if control.exc is None or candidate.exc is None:
+            return False
+        return type(control.exc) is type(candidate.exc) and control.exc.args == candidate.exc.args
+    if cfg.compare is not None:
+        return bool(cfg.compare(control.value, candidate.value))
+    return bool(control.value == candidate.value)
+
+
+_logged: set[str] = set()
+
+
+def _log_once(message: str) -> None:
+    if message in _logged:
+        return
+    _logged.add(message)
+    import logging
+
+    logging.getLogger("vsmctl.parallel").warning(message)
+
+
+class _Background:
+    """One daemon worker for mode="async": candidates run here, after the control returned."""
+
+    MAX_QUEUED = 10_000
+
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self.queue: queue.Queue[Any] = queue.Queue(self.MAX_QUEUED)
+        self.dropped = 0
+        self.pid = os.getpid()
+        self.thread = threading.Thread(target=self._loop, name="vsmctl-experiments", daemon=True)
+        self.thread.start()
+
+    def submit(self, cfg: _Config, control: Result, planned: list[Any]) -> None:
+        import queue
+
+        try:
+            self.queue.put_nowait((cfg, control, planned))
+        except queue.Full:
+            self.dropped += 1  # the caller never waits: past the backlog, samples are dropped
+
+    def _loop(self) -> None:
+        while True:
+            cfg, control, planned = self.queue.get()
+            try:
+                _finish(cfg, control, [_run_candidate(cfg, *step) for step in planned])
+            except Exception as exc:  # pragma: no cover - _finish is guarded already
+                _log_once(f"experiment {cfg.name}: {exc!r}")
+            finally:
+                self.queue.task_done()
+
+    def join(self) -> None:
+        self.queue.join()
+
+
+_BACKGROUND: list[_Background] = []
+
+
+def _background() -> _Background:
+    if not _BACKGROUND or _BACKGROUND[0].pid != os.getpid():  # a forked child has no worker thread
+        _BACKGROUND[:] = [_Background()]
+    return _BACKGROUND[0]
+
+
+def wait_for_background() -> None:
+    """Block until async candidates submitted so far have run (tests, shutdown)."""
+    if _BACKGROUND:
+        _BACKGROUND[0].join()
+
+
+def experiment(name: str, candidate: Callable[..., Any], **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Decorate the control: each call runs `candidate` with the same arguments beside it."""
+    cfg = _Config(name, **options)
+    cand_name = getattr(candidate, "__name__", "candidate")
+
+    def wrap(control: Callable[..., Any]) -> Callable[..., Any]:
+        sample = cfg.sample
+        if isinstance(sample, int | float) and cfg.enabled is None:
+            # A plain percentage: decided inline, so that a sampled-out call costs one comparison.
+            from random import random
+
+            share = sample / 100
+
+            lean = cfg.timeout is None and cfg.mode == "sync"
+
+            @wraps(control)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                if share < 1.0 and (share <= 0.0 or random() >= share):
+                    return control(*args, **kwargs)
+                if lean and not args and not kwargs:
+                    return _conduct_one(cfg, control, args, kwargs, cand_name, candidate, args, kwargs)
+                return _conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
+        else:
+            @wraps(control)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                if not cfg.sampled(args, kwargs):
+                    return control(*args, **kwargs)
+                return _conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
+
+        run.experiment = cfg  # type: ignore[attr-defined]
+        return run
+
+    return wrap

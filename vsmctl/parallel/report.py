@@ -1,0 +1,226 @@
+"""`parallel-run diff` and `gate`: what the observations say, per experiment (CLI side)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from array import array
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from vsmctl.errors import InputError
+from vsmctl.parallel.diffing import differences
+from vsmctl.parallel.diffing import shape as shape_of
+from vsmctl.parallel.replay import SECONDARY
+
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    control: Any
+    candidate: Any
+    differences: tuple[tuple[str, Any, Any], ...]
+    context: Any = None
+
+
+@dataclass(frozen=True)
+class ShapeGroup:
+    paths: tuple[str, ...]
+    count: int
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50: float
+    p95: float
+    p99: float  # milliseconds
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    experiment: str
+    samples: int
+    matches: int
+    mismatches: int
+    ignored: int
+    noise: int
+    timeouts: int
+    compare_errors: int
+    errors: dict[str, int]  # candidate exception type -> count
+    shapes: tuple[ShapeGroup, ...]
+    noise_paths: tuple[str, ...]
+    control: Latency | None
+    candidate: Latency | None
+    first: float | None
+    last: float | None
+    secondary_samples: int = 0
+    ratio: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def match_rate(self) -> float:
+        """Percent of samples that matched, counting known (ignored) and noise differences as matches."""
+        if not self.samples:
+            return 0.0
+        return round(100.0 * (self.matches + self.ignored + self.noise) / self.samples, 3)
+
+
+def parse_since(text: str | None) -> float | None:
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", text)
+    if m:
+        return time.time() - float(m[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[m[2]]
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--since: '{text}' is neither a duration (30m, 2h, 7d) nor a time (2026-11-26T10:00:00Z)"
+        ) from None
+    return moment.timestamp()
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    if not database.exists():
+        raise InputError(f"{database}: no parallel-run observations yet (run an experiment or `parallel-run run`)")
+    try:
+        db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        db.execute("SELECT 1 FROM observations LIMIT 1")
+    except sqlite3.Error as exc:
+        raise InputError(f"{database}: not a parallel-run database ({exc})") from None
+    return db
+
+
+def experiments(database: Path) -> list[str]:
+    db = _connect(database)
+    names = {r[0] for r in db.execute("SELECT DISTINCT experiment FROM observations")}
+    names |= {r[0] for r in db.execute("SELECT DISTINCT experiment FROM batches")}
+    return sorted(names)
+
+
+def _percentiles(values: array) -> Latency | None:
+    if not len(values):
+        return None
+    ordered = sorted(values)
+    n = len(ordered)
+
+    def at(q: float) -> float:
+        return round(ordered[min(n - 1, int(q * n))] / 1e6, 4)
+
+    return Latency(at(0.50), at(0.95), at(0.99))
+
+
+def report(database: Path, experiment: str, since: float | None = None) -> ExperimentReport:
+    db = _connect(database)
+    t = since if since is not None else float("-inf")
+    where = "experiment = ? AND time >= ?"
+    args: tuple[Any, ...] = (experiment, t)
+
+    # noise: what differs between the control and its secondary
+    noise_paths: set[str] = set()
+    for (shape,) in db.execute(f"SELECT DISTINCT shape FROM observations WHERE {where} AND candidate = ? "
+                               "AND status = 'mismatch' AND shape IS NOT NULL", (*args, SECONDARY)):
+        noise_paths.update(json.loads(shape))
+    noise_paths.discard("<exception>")
+    secondary_samples = db.execute(f"SELECT COUNT(*) FROM observations WHERE {where} AND candidate = ?",
+                                   (*args, SECONDARY)).fetchone()[0]
+
+    counts = dict(db.execute(f"SELECT status, COUNT(*) FROM observations WHERE {where} AND candidate != ? "
+                             "GROUP BY status", (*args, SECONDARY)).fetchall())
+    batched = db.execute("SELECT COALESCE(SUM(count), 0), MIN(first_time), MAX(last_time) FROM batches "
+                         "WHERE experiment = ? AND last_time >= ?", args).fetchone()
+    first_last = db.execute(f"SELECT MIN(time), MAX(time) FROM observations WHERE {where}", args).fetchone()
+    firsts = [v for v in (batched[1], first_last[0]) if v is not None]
+    lasts = [v for v in (batched[2], first_last[1]) if v is not None]
+
+    # Mismatches grouped by the fields that differ, noise fields left out: a mismatch whose only
+    # differences are noise is counted as noise.
+    grouped: dict[tuple[str, ...], list[Any]] = {}
+    noise = 0
+    for shape, count in db.execute(
+            f"SELECT shape, COUNT(*) FROM observations WHERE {where} AND candidate != ? AND status = 'mismatch' "
+            "GROUP BY shape", (*args, SECONDARY)).fetchall():
+        paths = tuple(json.loads(shape)) if shape else ("$",)
+        real = tuple(p for p in paths if p not in noise_paths)
+        if not real:
+            noise += count
+            continue
+        grouped.setdefault(real, []).append((shape, count))
+    shapes: list[ShapeGroup] = []
+    for real, stored in grouped.items():
+        examples = []
+        for shape, _count in stored:
+            if len(examples) >= EXAMPLES:
+                break
+            for cv, dv, ctx in db.execute(
+                    f"SELECT control_value, candidate_value, context FROM observations WHERE {where} "
+                    "AND candidate != ? AND status = 'mismatch' AND shape IS ? LIMIT ?",
+                    (*args, SECONDARY, shape, EXAMPLES - len(examples))):
+                control, candidate = json.loads(cv) if cv else None, json.loads(dv) if dv else None
+                diffs = tuple(d for d in differences(control, candidate, limit=20) if shape_of(d[0]) not in noise_paths)
+                examples.append(Example(control, candidate, diffs, json.loads(ctx) if ctx else None))
+        shapes.append(ShapeGroup(real, sum(c for _s, c in stored), tuple(examples)))
+    shapes.sort(key=lambda g: (-g.count, g.paths))
+
+    errors = dict(db.execute(f"SELECT error_type, COUNT(*) FROM observations WHERE {where} AND candidate != ? "
+                             "AND error_type IS NOT NULL GROUP BY error_type ORDER BY COUNT(*) DESC",
+                             (*args, SECONDARY)).fetchall())
+
+    control_ns, candidate_ns = array("q"), array("q")
+    for cblob, dblob in db.execute("SELECT control_ns, candidate_ns FROM batches WHERE experiment = ? "
+                                   "AND last_time >= ?", args):
+        control_ns.frombytes(cblob)
+        candidate_ns.frombytes(dblob)
+    for cns, dns in db.execute(f"SELECT control_ns, candidate_ns FROM observations WHERE {where} AND candidate != ? "
+                               "AND status != 'timeout'", (*args, SECONDARY)):
+        control_ns.append(cns or 0)
+        candidate_ns.append(dns or 0)
+    control_lat, candidate_lat = _percentiles(control_ns), _percentiles(candidate_ns)
+    ratio = {}
+    if control_lat and candidate_lat:
+        for q in ("p50", "p95", "p99"):
+            base = getattr(control_lat, q)
+            ratio[q] = round(getattr(candidate_lat, q) / base, 3) if base else float("inf")
+
+    matches = int(batched[0]) + counts.get("match", 0)
+    mismatches = counts.get("mismatch", 0) - noise
+    samples = matches + counts.get("mismatch", 0) + counts.get("ignored", 0) + counts.get("timeout", 0) + \
+        counts.get("compare_error", 0)
+    return ExperimentReport(
+        experiment=experiment, samples=samples, matches=matches, mismatches=mismatches,
+        ignored=counts.get("ignored", 0), noise=noise, timeouts=counts.get("timeout", 0),
+        compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
+        noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
+        first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
+        secondary_samples=secondary_samples, ratio=ratio,
+    )
+
+
+@dataclass(frozen=True)
+class GateResult:
+    passed: bool
+    checks: tuple[tuple[str, bool, str], ...]  # (name, held, detail)
+    report: ExperimentReport
+
+
+def gate(database: Path, experiment: str, min_match: float | None, max_latency_ratio: float | None,
+         min_samples: int | None, since: float | None = None) -> GateResult:
+    rep = report(database, experiment, since)
+    checks = []
+    if min_samples is not None:
+        checks.append(("samples", rep.samples >= min_samples, f"{rep.samples} samples, at least {min_samples} needed"))
+    if min_match is not None:
+        checks.append(("match rate", rep.samples > 0 and rep.match_rate >= min_match,
+                       f"{rep.match_rate}% matched, at least {min_match}% needed"))
+    if max_latency_ratio is not None:
+        ratio = rep.ratio.get("p95")
+        held = ratio is not None and ratio <= max_latency_ratio
+        checks.append(("latency", held, f"candidate p95 / control p95 = {ratio}, at most {max_latency_ratio} allowed"))
+    if not checks:
+        raise InputError("give at least one threshold: --min-match, --max-latency-ratio or --min-samples")
+    return GateResult(all(c[1] for c in checks), tuple(checks), rep)
