@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import os
 import time
-from functools import wraps
 from itertools import count
-from random import random as _rand
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,6 +25,28 @@ if TYPE_CHECKING:
     from typing import Any
 
 _perf = time.perf_counter_ns
+
+
+def _rand() -> float:
+    # random (and the collections/functools it pulls in) is imported on first use, not with the
+    # package: importing vsmctl.parallel must stay cheap for the code that serves traffic.
+    from random import random
+
+    return random()
+
+
+def _coin() -> bool:
+    """Which goes first, control or candidate: the clock's last bit is random enough for an order."""
+    return bool(_perf() & 1)
+
+
+def _wraps(wrapped: Callable[..., Any], wrapper: Callable[..., Any]) -> Callable[..., Any]:
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        if hasattr(wrapped, attr):
+            setattr(wrapper, attr, getattr(wrapped, attr))
+    wrapper.__dict__.update(getattr(wrapped, "__dict__", {}))
+    wrapper.__wrapped__ = wrapped  # type: ignore[attr-defined]
+    return wrapper
 _IMMUTABLE = (int, float, str, bytes, bool, type(None), complex, frozenset)
 _calls = count()
 
@@ -165,7 +185,7 @@ def _conduct(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kwargs
     results: list[Result] = []
     order: list[Any] = [None, *planned]  # None stands for the control
     if len(order) == 2:
-        if _rand() < 0.5:
+        if _coin():
             order.reverse()
     else:
         import random
@@ -188,7 +208,7 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
     """
     cexc = dexc = None
     cvalue = dvalue = None
-    if _rand() < 0.5:
+    if _coin():
         t0 = _perf()
         try:
             cvalue = fn(*args, **kwargs)
@@ -397,7 +417,6 @@ def experiment(name: str, candidate: Callable[..., Any], **options: Any) -> Call
 
             lean = cfg.timeout is None and cfg.mode == "sync"
 
-            @wraps(control)
             def run(*args: Any, **kwargs: Any) -> Any:
                 if share < 1.0 and (share <= 0.0 or random() >= share):
                     return control(*args, **kwargs)
@@ -405,12 +424,12 @@ def experiment(name: str, candidate: Callable[..., Any], **options: Any) -> Call
                     return _conduct_one(cfg, control, args, kwargs, cand_name, candidate, args, kwargs)
                 return _conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
         else:
-            @wraps(control)
             def run(*args: Any, **kwargs: Any) -> Any:
                 if not cfg.sampled(args, kwargs):
                     return control(*args, **kwargs)
                 return _conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
 
+        _wraps(control, run)
         run.experiment = cfg  # type: ignore[attr-defined]
         return run
 

@@ -1,0 +1,153 @@
+"""Parallel run: per-call overhead against `laboratory`, `diff` over a million observations, import cost.
+
+Targets (issue: parallel run): with trivial control and candidate, recording on, at most 1/4 of
+laboratory's per-call time; sampled out, at most 1/10 of laboratory with `enabled()` False;
+`parallel-run diff` over 1,000,000 observations under 5 s; `import vsmctl.parallel` at most
+15 ms over `python -c pass`.
+
+    python benchmarks/bench_parallel.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+from _common import machine, precompile, record, run_process
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def control() -> int:
+    return 1
+
+
+def candidate() -> int:
+    return 1
+
+
+def per_call(fn, calls: int) -> float:
+    return statistics.median(timeit.timeit(fn, number=calls) / calls * 1e6 for _ in range(5))
+
+
+def laboratory_times() -> tuple[float, float]:
+    import laboratory
+
+    class Lab(laboratory.Experiment):
+        def publish(self, result: object) -> None:
+            pass
+
+    class Off(Lab):
+        def enabled(self) -> bool:
+            return False
+
+    def on() -> int:
+        e = Lab()
+        e.control(control)
+        e.candidate(candidate)
+        return e.conduct()
+
+    def off() -> int:
+        e = Off()
+        e.control(control)
+        e.candidate(candidate)
+        return e.conduct()
+
+    return per_call(on, 20_000), per_call(off, 20_000)
+
+
+def ours(folder: Path) -> tuple[float, float, float]:
+    from vsmctl.parallel import SQLiteRecorder, experiment
+
+    rec = SQLiteRecorder(folder / "overhead.sqlite")
+    run = experiment("bench", candidate=candidate, recorder=rec)(control)
+    caller = per_call(run, 100_000)
+    rec.flush()
+    # the whole cost: the calls and the background writer's work, until everything is committed
+    n = 200_000
+    start = time.perf_counter()
+    for _ in range(n):
+        run()
+    rec.flush(timeout=120)
+    total = (time.perf_counter() - start) / n * 1e6
+    off = experiment("bench", candidate=candidate, recorder=rec, sample=0)(control)
+    return caller, total, per_call(off, 500_000)
+
+
+def million(folder: Path) -> tuple[float, int]:
+    """1,000,000 observations through the real recorder: 95% matches, 5% mismatches of 20 shapes."""
+    from vsmctl.parallel import SQLiteRecorder, experiment
+
+    db = folder / "million.sqlite"
+    rec = SQLiteRecorder(db, interval=0.2)
+    counter = iter(range(10**9))
+
+    def old(i: int) -> dict[str, object]:
+        return {"quota": i % 100, "owner": "s3", "alloc": [i % 7, i % 11]}
+
+    def new(i: int) -> dict[str, object]:
+        value = old(i)
+        if i % 20 == 0:
+            kind = (i // 20) % 20
+            if kind < 10:
+                value["quota"] = -kind
+            else:
+                value["alloc"] = [kind, kind]
+        return value
+
+    run = experiment("s3.allocate", candidate=new, recorder=rec)(old)
+    for _ in range(1_000_000):
+        run(next(counter))
+    rec.flush(timeout=300)
+    start = time.perf_counter()
+    result = run_process([sys.executable, "-m", "vsmctl", "parallel-run", "diff", "--json", "--database", str(db)])
+    return result.seconds, rec.written
+
+
+def main() -> None:
+    precompile()
+    folder = Path(tempfile.mkdtemp())
+    lab_on, lab_off = laboratory_times()
+    caller, total, off = ours(folder)
+    diff_seconds, observations = million(folder)
+    py = sys.executable
+    base = statistics.median(run_process([py, "-c", "pass"]).seconds for _ in range(21))
+    imp = statistics.median(run_process([py, "-c", "import vsmctl.parallel"]).seconds for _ in range(21))
+    import_ms = (imp - base) * 1000
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    body = "\n".join([
+        "## Parallel run (issue: parallel run)",
+        "",
+        f"Command: `python benchmarks/bench_parallel.py`; machine: {machine()}. Trivial control and candidate "
+        "(`return 1`); per-call times are medians of 5 rounds; laboratory 1.0.2 publishes nowhere.",
+        "",
+        "| what | per call | vs laboratory | target |",
+        "|---|---|---|---|",
+        f"| laboratory `conduct()` | {lab_on:.2f} µs | 1 | |",
+        f"| vsmctl `@experiment`, recording on: the caller's time | {caller:.2f} µs | 1/{lab_on / caller:.1f} | "
+        f"≤ 1/4: {verdict(caller <= lab_on / 4)} |",
+        f"| the same, plus the background writer's work until committed to SQLite | {total:.2f} µs | "
+        f"1/{lab_on / total:.1f} | ≤ 1/4: {verdict(total <= lab_on / 4)} |",
+        f"| laboratory with `enabled()` False | {lab_off:.2f} µs | 1 | |",
+        f"| vsmctl sampled out (`sample=0`) | {off:.3f} µs | 1/{lab_off / off:.0f} | "
+        f"≤ 1/10: {verdict(off <= lab_off / 10)} |",
+        "",
+        f"`vsmctl parallel-run diff --json` over {observations:,} recorded observations (95% matches, 5% "
+        f"mismatches of 20 shapes), whole process: {diff_seconds:.2f} s (target < 5 s: {verdict(diff_seconds < 5)}).",
+        "",
+        f"`python -c \"import vsmctl.parallel\"`: +{import_ms:.1f} ms over `python -c pass` "
+        f"(target ≤ 15 ms: {verdict(import_ms <= 15)}).",
+    ])
+    record("parallel", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
