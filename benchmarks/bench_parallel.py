@@ -103,7 +103,6 @@ def million(folder: Path) -> tuple[float, int]:
     for _ in range(1_000_000):
         run(next(counter))
     rec.flush(timeout=300)
-    start = time.perf_counter()
     result = run_process([sys.executable, "-m", "vsmctl", "parallel-run", "diff", "--json", "--database", str(db)])
     return result.seconds, rec.written
 
