@@ -1,0 +1,1 @@
+"""Extraction: scaffold a package, move modules with codemods, shims, abstractions; git steps."""

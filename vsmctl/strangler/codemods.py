@@ -1,0 +1,241 @@
+"""Rewrite imports of moved modules, keeping formatting and comments (libcst).
+
+One transform, `ImportRewriter`, configured by a `Moves` mapping (old dotted module -> new). It
+handles `import a.b` (and the `a.b.f` uses it binds), `import a.b as c`, `from a import b`,
+`from a.b import (x, y)`, relative imports inside and outside the moved code, and string
+references (`mock.patch("a.b.f")`, `importlib.import_module("a.b")`): rewritten where the call
+makes the meaning certain, reported where not. Each transform works on a source string in and
+a source string out, so it is tested on strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+# Calls whose string argument names a module or an attribute path: safe to rewrite.
+CERTAIN_CALLS = {"patch", "mock.patch", "unittest.mock.patch", "import_module", "importlib.import_module",
+                 "__import__", "patch.dict", "mock.patch.dict", "monkeypatch.setattr", "monkeypatch.delattr"}
+
+
+@dataclass(frozen=True)
+class Moves:
+    """old module -> new module; a module's submodules move with it."""
+
+    mapping: dict[str, str]
+
+    def new_name(self, module: str) -> str | None:
+        if module in self.mapping:
+            return self.mapping[module]
+        parts = module.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:i])
+            if prefix in self.mapping:
+                return self.mapping[prefix] + "." + ".".join(parts[i:])
+        return None
+
+    def reversed(self) -> Moves:
+        return Moves({v: k for k, v in self.mapping.items()})
+
+
+@dataclass
+class RewriteReport:
+    changed: bool = False
+    rewritten_strings: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old, new)
+    uncertain_strings: list[tuple[int, str]] = field(default_factory=list)  # (line, value)
+
+
+def _dotted(name: str) -> cst.Attribute | cst.Name:
+    parts = name.split(".")
+    node: cst.Attribute | cst.Name = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def _resolve_relative(level: int, module: str | None, current: str, is_package: bool) -> str | None:
+    package = current.split(".") if is_package else current.split(".")[:-1]
+    keep = len(package) - (level - 1)
+    if keep <= 0:
+        return None
+    base = package[:keep]
+    return ".".join(base + ([module] if module else []))
+
+
+def _relative_form(target: str, current: str, is_package: bool) -> tuple[int, str | None] | None:
+    """The (level, module) that imports `target` relatively from `current`, if it lies inside
+    the current top-level package; None otherwise."""
+    package = current.split(".") if is_package else current.split(".")[:-1]
+    parts = target.split(".")
+    common = 0
+    while common < min(len(package), len(parts)) and package[common] == parts[common]:
+        common += 1
+    if common == 0:
+        return None
+    level = len(package) - common + 1
+    rest = ".".join(parts[common:]) or None
+    return level, rest
+
+
+class ImportRewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (cst.metadata.PositionProvider,)
+
+    def __init__(self, moves: Moves, module: str, is_package: bool = False,
+                 new_module: str | None = None) -> None:
+        super().__init__()
+        self.moves = moves
+        self.module = module  # where this file is now (its old name)
+        self.is_package = is_package
+        self.new_module = new_module or module  # where it will be after the move
+        self.report = RewriteReport()
+        self._attr_renames: dict[str, str] = {}  # `import a.b` bound a.b -> x.y
+        self._calls: list[str | None] = []
+
+    # --- import a.b / import a.b as c ---------------------------------------------------
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
+        names = []
+        changed = False
+        for alias in updated.names:
+            name = get_full_name_for_node(alias.name) or ""
+            new = self.moves.new_name(name)
+            if new is None:
+                names.append(alias)
+                continue
+            changed = True
+            if alias.asname is None:
+                self._attr_renames[name] = new
+            names.append(alias.with_changes(name=_dotted(new)))
+        if not changed:
+            return updated
+        self.report.changed = True
+        return updated.with_changes(names=names)
+
+    # --- from X import names ----------------------------------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom | cst.FlattenSentinel[cst.BaseSmallStatement]:
+        level = len(updated.relative)
+        module_name = get_full_name_for_node(updated.module) if updated.module is not None else None
+        if level:
+            base = _resolve_relative(level, module_name, self.module, self.is_package)
+            if base is None:
+                return updated
+        else:
+            base = module_name or ""
+        new_base = self.moves.new_name(base)
+        if new_base is not None or (level and self.new_module != self.module):
+            target = new_base or base
+            return self._set_base(updated, level, target)
+        if isinstance(updated.names, cst.ImportStar):
+            return updated
+        # the base stays; some imported names may be moved submodules
+        moved: list[tuple[cst.ImportAlias, str]] = []
+        kept: list[cst.ImportAlias] = []
+        for alias in updated.names:
+            name = get_full_name_for_node(alias.name) or ""
+            new = self.moves.new_name(f"{base}.{name}") if base else self.moves.new_name(name)
+            (moved.append((alias, new)) if new is not None else kept.append(alias))
+        if not moved:
+            return updated
+        self.report.changed = True
+        statements: list[cst.BaseSmallStatement] = []
+        by_parent: dict[str, list[cst.ImportAlias]] = {}
+        for alias, new in moved:
+            parent, _, leaf = new.rpartition(".")
+            local = (get_full_name_for_node(alias.asname.name) if alias.asname else
+                     get_full_name_for_node(alias.name)) or leaf
+            asname = None if local == leaf else cst.AsName(name=cst.Name(local))
+            by_parent.setdefault(parent, []).append(cst.ImportAlias(name=cst.Name(leaf), asname=asname))
+        if not kept and len(by_parent) == 1 and "" not in by_parent:
+            # one statement in, one out: keep its whitespace and comments
+            parent, aliases = next(iter(by_parent.items()))
+            if len(aliases) == len(updated.names):
+                aliases = [a.with_changes(comma=o.comma) for a, o in zip(aliases, updated.names, strict=True)]
+            return updated.with_changes(relative=[], module=_dotted(parent), names=aliases)
+        if kept:
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            statements.append(updated.with_changes(names=kept, lpar=updated.lpar if len(kept) > 1 else None,
+                                                   rpar=updated.rpar if len(kept) > 1 else None))
+        for parent, aliases in by_parent.items():
+            if parent:
+                statements.append(cst.ImportFrom(module=_dotted(parent), names=aliases))
+            else:  # moved to a top-level package: `import newpkg as sub`
+                statements.extend(cst.Import(names=[a]) for a in aliases)
+        return cst.FlattenSentinel(statements)
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
+        # an import split in two becomes two lines, not `a; b`
+        if len(original.body) != 1 or len(updated.body) <= 1:
+            return updated
+        lines = []
+        for i, statement in enumerate(updated.body):
+            line = cst.SimpleStatementLine(body=[statement.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
+            if i == 0:
+                line = line.with_changes(leading_lines=updated.leading_lines)
+            if i == len(updated.body) - 1:
+                line = line.with_changes(trailing_whitespace=updated.trailing_whitespace)
+            lines.append(line)
+        return cst.FlattenSentinel(lines)
+
+    def _set_base(self, node: cst.ImportFrom, level: int, target: str) -> cst.ImportFrom:
+        if level:
+            # keep a relative import when the same dots still reach the same module
+            again = _resolve_relative(level, get_full_name_for_node(node.module) if node.module else None,
+                                      self.new_module, self.is_package)
+            if again == target:
+                return node
+        self.report.changed = True
+        return node.with_changes(relative=[], module=_dotted(target))
+
+    # --- a.b.f where `import a.b` was rewritten -----------------------------------------------
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if not self._attr_renames:
+            return updated
+        name = get_full_name_for_node(updated)
+        if name in self._attr_renames:
+            new = _dotted(self._attr_renames[name])
+            return new.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return updated
+
+    # --- strings naming moved modules -------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls.append(get_full_name_for_node(node.func))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        self._calls.pop()
+        return updated
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
+        value = updated.evaluated_value
+        if not isinstance(value, str) or "." not in value or " " in value:
+            return updated
+        new = self.moves.new_name(value)
+        if new is None:
+            return updated
+        line = self.get_metadata(cst.metadata.PositionProvider, original).start.line
+        if self._calls and self._calls[-1] in CERTAIN_CALLS:
+            quote = updated.quote
+            self.report.rewritten_strings.append((line, value, new))
+            self.report.changed = True
+            return updated.with_changes(value=f"{updated.prefix}{quote}{new}{quote}")
+        self.report.uncertain_strings.append((line, value))
+        return updated
+
+
+def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = False,
+                   new_module: str | None = None) -> tuple[str, RewriteReport]:
+    """Source in, source out (unchanged text when nothing refers to the moved modules)."""
+    tree = cst.MetadataWrapper(cst.parse_module(source))
+    rewriter = ImportRewriter(moves, module, is_package, new_module)
+    result = tree.visit(rewriter)
+    if not rewriter.report.changed:
+        return source, rewriter.report
+    return result.code, rewriter.report
+
+
+def mentions(source: str, names: Sequence[str]) -> bool:
+    """Cheap pre-filter: could this file refer to any of the names at all?"""
+    return any(n in source for n in names)
