@@ -11,7 +11,7 @@ import sys
 import typer
 
 from vsmctl import __version__
-from vsmctl.commands import analyze, check, flag, parallel
+from vsmctl.commands import analyze, check, extract, flag, parallel
 from vsmctl.commands.common import state
 from vsmctl.errors import VsmError
 
@@ -31,6 +31,7 @@ app.add_typer(analyze.app, name="analyze")
 app.command("check")(check.check)
 app.add_typer(flag.app, name="flag")
 app.add_typer(parallel.app, name="parallel-run")
+app.add_typer(extract.app, name="extract")
 
 
 def _version(value: bool) -> None:

@@ -91,6 +91,8 @@ def evaluate(flag: Mapping[str, Any], context: Mapping[str, Any], default: Any) 
     default_variant = flag["default_variant"]
     if rollout is not None:
         by = rollout.get("by", TARGETING_KEY)
+        if rollout["percent"] >= 100:  # everyone is inside, with or without a key
+            return Evaluation(variants[rollout["variant"]], rollout["variant"], SPLIT)
         if by in context and context[by] is not None:
             inside = bucket(flag["key"], context[by]) < rollout["percent"] * (BUCKETS // 100)
             variant = rollout["variant"] if inside else default_variant
@@ -114,6 +116,9 @@ def compile_flag(flag: Mapping[str, Any]) -> FastPath:
     rollout = flag.get("rollout")
     if not flag.get("rules") and rollout is None:
         return lambda key, default: default_value
+    if not flag.get("rules") and rollout["percent"] >= 100:
+        everyone = variants[rollout["variant"]]
+        return lambda key, default: everyone
     if not flag.get("rules") and rollout.get("by", TARGETING_KEY) == TARGETING_KEY:
         prefix = f"{flag['key']}.".encode()
         threshold = rollout["percent"] * (BUCKETS // 100)

@@ -1,0 +1,113 @@
+"""`vsmctl extract ...`: take a roadmap package out of the monolith, step by rollback-able step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from vsmctl.commands.common import emit_json, stdout_console
+
+app = typer.Typer(help="Extract roadmap packages: every step a git commit, tested, and undoable.",
+                  no_args_is_help=True)
+WORKSPACE = typer.Option(Path("."), "--workspace", "-w", help="A folder in the monolith's git repository.")
+ROADMAP = typer.Option(None, "--roadmap", "-r", help="roadmap.yaml (default: the repository's).")
+ACTOR = typer.Option(None, "--actor", help="Who (default: git config user.name <user.email>).")
+
+
+def _actor(actor: str | None, workspace: Path) -> str:
+    if actor:
+        return actor
+    from vsmctl.flags.store import default_actor
+
+    return default_actor(str(workspace))
+
+
+@app.command("subsystem")
+def subsystem(
+    name: str = typer.Argument(..., help="A roadmap package, e.g. vsm-s3-control"),
+    via: str = typer.Option(
+        "strangler", "--via", help="strangler (move + shims) or abstraction (protocol + facade + flag)"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan and the full diff; write nothing."),
+    no_shims: bool = typer.Option(
+        False, "--no-shims", help="Strangler: leave no compatibility shims at the old paths."
+    ),
+    template: str | None = typer.Option(None, "--template", help="Another copier template (a path or a git URL)."),
+    monolith: Path | None = typer.Option(None, "--monolith", help="The monolith's folder (default: the roadmap's)."),
+    roadmap: Path | None = ROADMAP, actor: str | None = ACTOR, workspace: Path = WORKSPACE,
+) -> None:
+    """Extract a roadmap package: scaffold, move (or copy + abstraction), shim; each step a commit.
+
+    Example: vsmctl extract subsystem vsm-s3-control --dry-run
+    """
+    from vsmctl.strangler import service
+
+    if dry_run:
+        plan, diff = service.dry_run(workspace, name, via, roadmap, monolith, template, no_shims)
+        typer.echo(f"plan for {name} ({via}): {len(plan.files)} module(s) -> {plan.package_dir}, "
+                   f"{len(plan.importers)} importer(s) to check; nothing written")
+        for old, new in sorted(plan.moves.mapping.items()):
+            typer.echo(f"  {old} -> {new}")
+        typer.echo(diff)
+        return
+    state = service.extract(workspace, name, via, roadmap, monolith, template, no_shims, _actor(actor, workspace),
+                            lambda message: typer.echo(f"{name}: {message}", err=True))
+    typer.echo(f"{name}: extracted ({via}) on branch {state.branch}: "
+               + ", ".join(f"{d['step']} {d['commit'][:8]}" for d in state.done))
+    if via == "abstraction":
+        typer.echo(f"cut over with `vsmctl flag flip extract.{name} on` (off rolls back)")
+
+
+@app.command("status")
+def status(name: str | None = typer.Argument(None), as_json: bool = typer.Option(False, "--json"),
+           workspace: Path = WORKSPACE) -> None:
+    """Extractions in this repository: steps done and what remains."""
+    from dataclasses import asdict
+
+    from vsmctl.strangler.runner import Extraction
+
+    ex = Extraction(workspace)
+    states = [ex.load(name)] if name else ex.all_states()
+    if as_json:
+        emit_json({"version": 1, "extractions": [{k: v for k, v in asdict(s).items() if k != "plan"}
+                                                   for s in states]})
+        return
+    console = stdout_console()
+    if not states:
+        console.print("no extractions yet")
+    for s in states:
+        done = ", ".join(f"{d['step']} ({d['commit'][:8]})" for d in s.done) or "none"
+        console.print(f"[bold]{s.name}[/] ({s.mode}) {s.status} on {s.branch}; done: {done}; "
+                      f"remaining: {', '.join(s.remaining) or 'none'}", highlight=False)
+
+
+@app.command("resume")
+def resume(name: str = typer.Argument(...), actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
+    """Go on with an extraction that was interrupted or whose step failed."""
+    from vsmctl.strangler.runner import Extraction
+
+    state = Extraction(workspace, lambda m: typer.echo(f"{name}: {m}", err=True)).resume(name, _actor(actor, workspace))
+    typer.echo(f"{name}: {state.status}")
+
+
+@app.command("rollback")
+def rollback(name: str = typer.Argument(...),
+             to: str | None = typer.Option(None, "--to", help="A step name: go back to just before it."),
+             actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
+    """Return the tree to its state before the extraction (or before a step), recorded as an event."""
+    from vsmctl.strangler.runner import Extraction
+
+    event = Extraction(workspace).rollback(name, to, _actor(actor, workspace))
+    typer.echo(f"{name}: rolled back {'to before ' + to if to else 'to before the extraction'} ({event})")
+
+
+@app.command("finish")
+def finish(name: str = typer.Argument(...), roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
+           workspace: Path = WORKSPACE) -> None:
+    """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
+    from vsmctl.strangler import service
+
+    notes = service.finish(workspace, name, roadmap, _actor(actor, workspace))
+    typer.echo("\n".join(["gates:", *[f"  {n}" for n in notes]]))
+    typer.echo(f"{name}: old code removed")
