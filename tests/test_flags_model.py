@@ -71,9 +71,11 @@ def test_rules_in_order_then_split_then_default_with_reasons():
 
 
 def test_split_on_another_attribute():
-    flag = new_flag(rollout={"percent": 100, "variant": "on", "by": "tenant"})
+    flag = new_flag(rollout={"percent": 99.99, "variant": "on", "by": "tenant"})
     assert evaluate(flag, {"tenant": "acme"}, False).value is True
     assert compile_flag(flag)("user", False) is False  # the fast path has no tenant: default variant
+    everyone = new_flag(rollout={"percent": 100, "variant": "on", "by": "tenant"})
+    assert compile_flag(everyone)(None, False) is True  # 100% needs no key at all
 
 
 @pytest.mark.parametrize("text", ["country ~ de -> on", "country in -> on", "v semver >=x.y -> on", "plan == pro"])

@@ -1,7 +1,7 @@
 """The flag store (CLI side): every change is an event in `.vsm/events.jsonl`; `.vsm/flags.json`
 is the projection of those events that running code reads.
 
-A change runs under an exclusive lock on `.vsm/flags.lock`: read the current state, check the
+A change runs under an exclusive lock on the `.vsm` folder: read the current state, check the
 change, append its event (with the definition before and after), then bring flags.json up to
 date and replace it atomically. Two processes flipping flags at once are thus serialized: no
 event is lost and flags.json always matches a prefix of the log. flags.json remembers the
@@ -152,7 +152,8 @@ class FlagStore:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.workspace.ensure_vsm_dir()
-        fd = os.open(self.workspace.vsm_dir / "flags.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # The lock is taken on the .vsm folder itself: no lock file is left behind in the tree.
+        fd = os.open(self.workspace.vsm_dir, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

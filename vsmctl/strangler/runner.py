@@ -129,6 +129,10 @@ class Extraction:
             raise InputError(f"'{plan.package}' is being or was extracted already "
                              f"(vsmctl extract status {plan.package}; rollback first to start over)")
         branch = f"vsm/extract/{plan.package}"
+        if existing.exists() and branch in [h.name for h in self.repo.heads]:
+            # a rolled-back attempt: its branch (with the rollback event) is kept under another name
+            kept = f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}"
+            self.repo.git.branch("-m", branch, kept)
         if branch in [h.name for h in self.repo.heads]:
             raise InputError(f"branch {branch} exists already: delete it or roll back that extraction")
         steps = list(STEPS[plan.mode])
