@@ -81,8 +81,6 @@ def _relative_form(target: str, current: str, is_package: bool) -> tuple[int, st
 
 
 class ImportRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (cst.metadata.PositionProvider,)
-
     def __init__(self, moves: Moves, module: str, is_package: bool = False,
                  new_module: str | None = None) -> None:
         super().__init__()
@@ -93,6 +91,12 @@ class ImportRewriter(cst.CSTTransformer):
         self.report = RewriteReport()
         self._attr_renames: dict[str, str] = {}  # `import a.b` bound a.b -> x.y
         self._calls: list[str | None] = []
+        self.source = ""
+
+    def _line_of(self, literal: str) -> int:
+        """The line of a string literal (by text: cheaper than position metadata for every node)."""
+        at = self.source.find(literal)
+        return self.source.count("\n", 0, at) + 1 if at >= 0 else 0
 
     # --- import a.b / import a.b as c ---------------------------------------------------
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
@@ -215,7 +219,7 @@ class ImportRewriter(cst.CSTTransformer):
         new = self.moves.new_name(value)
         if new is None:
             return updated
-        line = self.get_metadata(cst.metadata.PositionProvider, original).start.line
+        line = self._line_of(updated.value)
         if self._calls and self._calls[-1] in CERTAIN_CALLS:
             quote = updated.quote
             self.report.rewritten_strings.append((line, value, new))
@@ -228,12 +232,23 @@ class ImportRewriter(cst.CSTTransformer):
 def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = False,
                    new_module: str | None = None) -> tuple[str, RewriteReport]:
     """Source in, source out (unchanged text when nothing refers to the moved modules)."""
-    tree = cst.MetadataWrapper(cst.parse_module(source))
+    if not _may_need_rewrite(source, moves, module, module != (new_module or module)):
+        return source, RewriteReport()
     rewriter = ImportRewriter(moves, module, is_package, new_module)
-    result = tree.visit(rewriter)
+    rewriter.source = source
+    result = cst.parse_module(source).visit(rewriter)
     if not rewriter.report.changed:
         return source, rewriter.report
     return result.code, rewriter.report
+
+
+def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> bool:
+    """Whether parsing can change anything: the text names a moved module (or its parent, for
+    `from parent import leaf`), or it has relative imports and moves, or lives in the same
+    top-level package as moved code."""
+    if "from ." in source and (moving or module.split(".")[0] in {o.split(".")[0] for o in moves.mapping}):
+        return True
+    return any(old in source or old.rpartition(".")[0] + " import" in source for old in moves.mapping)
 
 
 def mentions(source: str, names: Sequence[str]) -> bool:
