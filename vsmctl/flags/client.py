@@ -14,6 +14,7 @@ import time
 
 from vsmctl.flags.evaluation import Evaluation, compile_flag, error, evaluate
 from vsmctl.flags.model import TARGETING_KEY, FlagError, validate
+from vsmctl.locate import workspace_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, json and threading are not imported on the way to the hot path
@@ -37,15 +38,8 @@ def load_document(data: bytes | str) -> dict[str, dict[str, Any]]:
 
 
 def find_flags_file(start: str = ".") -> str:
-    """`.vsm/flags.json` of the workspace enclosing `start` (the nearest folder with .vsm or .git)."""
-    here = os.path.abspath(start)
-    while True:
-        if os.path.isdir(os.path.join(here, ".vsm")) or os.path.exists(os.path.join(here, ".git")):
-            return os.path.join(here, ".vsm", "flags.json")
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.path.join(os.path.abspath(start), ".vsm", "flags.json")
-        here = parent
+    """`.vsm/flags.json` of the workspace enclosing `start`."""
+    return workspace_file("flags.json", start)
 
 
 class Flags:

@@ -204,7 +204,9 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
                  cand_name: str, cfn: Callable[..., Any], cargs: tuple[Any, ...], ckwargs: dict[str, Any]) -> Any:
     """One candidate, no timeout: the path most experiments take, kept lean.
 
-    A plain match becomes a 5-tuple for the recorder; anything else goes the general way.
+    The two orders are written out rather than factored into a helper: a call per side would
+    cost more than the whole bookkeeping (see BENCHMARKS.md). A plain match becomes a 5-tuple
+    for the recorder; anything else goes the general way.
     """
     cexc = dexc = None
     cvalue = dvalue = None

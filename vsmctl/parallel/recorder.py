@@ -74,14 +74,10 @@ class MemoryRecorder:
 
 
 def find_workspace_db(start: str = ".") -> str:
-    here = os.path.abspath(start)
-    while True:
-        if os.path.isdir(os.path.join(here, ".vsm")) or os.path.exists(os.path.join(here, ".git")):
-            return os.path.join(here, ".vsm", "parallel-run.sqlite")
-        parent = os.path.dirname(here)
-        if parent == here:
-            return os.path.join(os.path.abspath(start), ".vsm", "parallel-run.sqlite")
-        here = parent
+    """`.vsm/parallel-run.sqlite` of the workspace enclosing `start`."""
+    from vsmctl.locate import workspace_file
+
+    return workspace_file("parallel-run.sqlite", start)
 
 
 class SQLiteRecorder:
