@@ -139,8 +139,8 @@ def test_killed_during_a_step_then_resumed(example_repo):
 def test_a_step_whose_tests_fail_is_undone(example_repo):
     roadmap = example_repo / "roadmap.yaml"
     guard = "python -c \"import os, sys; sys.exit(not os.path.exists('examples/vsm_monolith/vsm/s5/policy.py'))\""
-    text = roadmap.read_text().replace("test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests",
-                                       f"test_command: {guard}")
+    old = "test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests"
+    text = roadmap.read_text().replace(old, f"test_command: {guard}")
     roadmap.write_text(text)
     r = git.Repo(example_repo)
     r.git.commit("-am", "a test command that needs policy.py where it was")

@@ -11,7 +11,7 @@ import ast
 import io
 import re
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from vsmctl.analysis.model import FUNCTION, PLAIN, TYPE_CHECKING
@@ -150,7 +150,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
-def resolve(candidates: tuple[str, ...], modules: set[str] | dict[str, object]) -> str | None:
+def resolve(candidates: tuple[str, ...], modules: Container[str]) -> str | None:
     """The module an import binds: the first candidate, or its nearest enclosing module, that exists."""
     first = candidates[0]
     if first in modules:

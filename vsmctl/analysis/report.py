@@ -89,8 +89,8 @@ def analyze_monolith(
     progress: Progress | None = None,
 ) -> AnalysisReport:
     """`roadmap_path` may also be an already loaded Roadmap."""
-    loaded = isinstance(roadmap_path, Roadmap) or roadmap_path is None
-    roadmap = roadmap_path if loaded else load_roadmap(roadmap_path)  # fail fast on a bad roadmap
+    # a path is loaded first: a bad roadmap fails fast, before the analysis
+    roadmap = roadmap_path if roadmap_path is None or isinstance(roadmap_path, Roadmap) else load_roadmap(roadmap_path)
     with gc_paused():
         graph, cached = load_graph(path, excludes, use_cache, progress)
         return build_report(graph, roadmap, cached)
@@ -162,13 +162,13 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
     grouped: dict[tuple[str, str], list[ImportSite]] = {}
     monolith_imports: dict[str, list[ImportSite]] = {}
     for site in graph.imports:
-        a, b = package_of.get(site.importer), package_of.get(site.imported)
-        if a is None or a == b:
+        pa, pb = package_of.get(site.importer), package_of.get(site.imported)
+        if pa is None or pa == pb:
             continue
-        if b is None:
-            monolith_imports.setdefault(a, []).append(site)
+        if pb is None:
+            monolith_imports.setdefault(pa, []).append(site)
             continue
-        grouped.setdefault((a, b), []).append(site)
+        grouped.setdefault((pa, pb), []).append(site)
 
     package_edges = []
     violations = []

@@ -48,7 +48,7 @@ def _tidy(labels: dict[str, int], atom_w: dict[tuple[str, str], float], atoms: A
             lab = label[atom]
             if lab == UNCONNECTED or size[lab] > 1:
                 continue
-            pull: Counter[str] = Counter()
+            pull: dict[str, float] = defaultdict(float)
             for other, w in neighbours[atom].items():
                 if label[other] != lab:
                     pull[label[other]] += w
@@ -72,7 +72,7 @@ def _merge_to(label: dict[str, str], atom_w: dict[tuple[str, str], float], atoms
         if len(size) <= n:
             return label
         smallest = min(sorted(size), key=size.__getitem__)
-        pull: Counter[str] = Counter()
+        pull: dict[str, float] = defaultdict(float)
         for (a, b), w in atom_w.items():
             la, lb = label[a], label[b]
             if la == smallest and lb not in (smallest, UNCONNECTED):
@@ -106,7 +106,7 @@ def communities(atoms: Atoms, weights: dict[tuple[str, str], float], packages: i
         by_module = {m: atom_label[atoms.atom_of[m]] for m in atoms.atom_of}
         if packages is not None:
             count = len(set(by_module.values()) - {UNCONNECTED})
-            quality = -abs(count - packages)
+            quality: float = -abs(count - packages)
         else:
             quality = modularity(by_module, edges)
         if best is None or quality > best[0]:

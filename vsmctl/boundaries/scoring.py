@@ -64,9 +64,10 @@ def mojofm(a: Partition, b: Partition) -> float:
     return round((1 - mojo(a, b) / worst) * 100, 2)
 
 
-def _intra_inter(partition: Partition, edges: Iterable[Edge]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-    intra: Counter[str] = Counter()
-    inter: Counter[tuple[str, str]] = Counter()
+def _intra_inter(partition: Partition, edges: Iterable[Edge]
+                 ) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
+    intra: dict[str, float] = defaultdict(float)
+    inter: dict[tuple[str, str], float] = defaultdict(float)
     for a, b, w in edges:
         if a == b or a not in partition or b not in partition:
             continue
@@ -81,15 +82,15 @@ def _intra_inter(partition: Partition, edges: Iterable[Edge]) -> tuple[Counter[s
 def turbomq(partition: Partition, edges: Iterable[Edge]) -> float:
     """TurboMQ (Mitchell and Mancoridis): the sum over clusters of 2u / (2u + out + in)."""
     intra, inter = _intra_inter(partition, edges)
-    leaving: Counter[str] = Counter()
+    leaving: dict[str, float] = defaultdict(float)
     for (ca, cb), w in inter.items():
         leaving[ca] += w
         leaving[cb] += w
     total = 0.0
     for cluster in set(partition.values()):
-        mu = intra[cluster]
+        mu = intra.get(cluster, 0.0)
         if mu > 0:
-            total += 2 * mu / (2 * mu + leaving[cluster])
+            total += 2 * mu / (2 * mu + leaving.get(cluster, 0.0))
     return round(total, 4)
 
 

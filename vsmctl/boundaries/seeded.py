@@ -3,7 +3,7 @@ the target it is most coupled to, with the score and the runner-up so a person c
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from vsmctl.boundaries.atoms import Atoms
@@ -78,9 +78,9 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
                 target_of[m] = target
                 decisions.append(Decision(m, target, 1.0, None, 0.0, f"bound to {anchor} ({why})"))
 
-    def pull(atom: str) -> tuple[Counter[str], float]:
+    def pull(atom: str) -> tuple[dict[str, float], float]:
         members = set(atom_members[atom])
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = defaultdict(float)
         total = 0.0
         for m in members:
             for other, w in neighbours[m].items():

@@ -101,7 +101,7 @@ def create(
         raise InputError(f"--variants: {exc}") from None
     if expires is not None:
         _check_date(expires)
-    definition = {
+    definition: dict[str, Any] = {
         "key": name, "type": flag_type, "state": "enabled", "variants": parsed,
         "default_variant": default or ("off" if flag_type == "boolean" and "off" in parsed else next(iter(parsed))),
         "rules": [], "rollout": None, "owner": owner, "description": description,

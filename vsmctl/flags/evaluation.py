@@ -116,10 +116,10 @@ def compile_flag(flag: Mapping[str, Any]) -> FastPath:
     rollout = flag.get("rollout")
     if not flag.get("rules") and rollout is None:
         return lambda key, default: default_value
-    if not flag.get("rules") and rollout["percent"] >= 100:
+    if not flag.get("rules") and rollout is not None and rollout["percent"] >= 100:
         everyone = variants[rollout["variant"]]
         return lambda key, default: everyone
-    if not flag.get("rules") and rollout.get("by", TARGETING_KEY) == TARGETING_KEY:
+    if not flag.get("rules") and rollout is not None and rollout.get("by", TARGETING_KEY) == TARGETING_KEY:
         prefix = f"{flag['key']}.".encode()
         threshold = rollout["percent"] * (BUCKETS // 100)
         inside_value = variants[rollout["variant"]]

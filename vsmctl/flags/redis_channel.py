@@ -26,7 +26,7 @@ def publish(url: str, document: str, channel: str = "vsm:flags") -> int:
 
 
 class Subscriber:
-    def __init__(self, url: str, channel: str, on_message: Callable[[bytes], None],
+    def __init__(self, url: str, channel: str, on_message: Callable[[bytes | str], None],
                  log: Callable[[str], None]) -> None:
         self.url, self.channel, self.on_message, self.log = url, channel, on_message, log
         self._stop = threading.Event()

@@ -262,10 +262,10 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
             return cvalue
     control, result = Result("control"), Result(cand_name)
     control.value, control.ns, result.value, result.ns = cvalue, cns, dvalue, dns
-    for r, exc in ((control, cexc), (result, dexc)):
-        if exc is not None:
-            r.exc = exc
-            r.error = f"{type(exc).__name__}: {exc}"[:500]
+    for r, raised in ((control, cexc), (result, dexc)):
+        if raised is not None:
+            r.exc = raised
+            r.error = f"{type(raised).__name__}: {raised}"[:500]
     _finish(cfg, control, [result])
     if cexc is not None:
         raise cexc

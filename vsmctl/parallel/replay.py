@@ -45,7 +45,7 @@ def python_target(spec: str) -> Target:
         module = importlib.import_module(module_name)
     except Exception as exc:
         raise InputError(f"cannot import {module_name} ({type(exc).__name__}: {exc})") from None
-    fn = module
+    fn: Any = module
     for part in attr.split("."):
         fn = getattr(fn, part, None)
         if fn is None:

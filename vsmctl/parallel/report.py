@@ -153,7 +153,7 @@ def report(database: Path, experiment: str, since: float | None = None) -> Exper
         grouped.setdefault(real, []).append((shape, count))
     shapes: list[ShapeGroup] = []
     for real, stored in grouped.items():
-        examples = []
+        examples: list[Example] = []
         for shape, _count in stored:
             if len(examples) >= EXAMPLES:
                 break

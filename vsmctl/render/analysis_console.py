@@ -46,14 +46,15 @@ def print_report(console: Console, report: AnalysisReport) -> None:
     table = Table(title="Top-level packages", title_justify="left")
     for col in ("package", "modules", "lines", "fan-in", "fan-out", "instability"):
         table.add_column(col, justify="left" if col == "package" else "right")
-    for c in report.components:
-        table.add_row(c.name, str(c.modules), str(c.lines), str(c.fan_in), str(c.fan_out), f"{c.instability:.2f}")
+    for comp in report.components:
+        table.add_row(comp.name, str(comp.modules), str(comp.lines), str(comp.fan_in), str(comp.fan_out),
+                      f"{comp.instability:.2f}")
     console.print(table)
 
     if report.cycles:
         console.print(f"[bold]Import cycles[/] ({len(report.cycles)}, largest first; TYPE_CHECKING imports left out)")
-        for c in report.cycles:
-            console.print(f"  {len(c.members)} modules: {' → '.join(c.example)}", highlight=False)
+        for cycle in report.cycles:
+            console.print(f"  {len(cycle.members)} modules: {' → '.join(cycle.example)}", highlight=False)
     else:
         console.print("[green]No import cycles.[/]")
 
@@ -67,9 +68,9 @@ def print_report(console: Console, report: AnalysisReport) -> None:
     table = Table(title=f"Roadmap packages ({report.roadmap.name})", title_justify="left")
     for col in ("package", "category", "modules", "lines", "fan-in", "fan-out", "instability"):
         table.add_column(col, justify="left" if col in ("package", "category") else "right")
-    for p in report.packages:
-        table.add_row(p.name, categories[p.name], str(p.modules), str(p.lines), str(p.fan_in),
-                      str(p.fan_out), f"{p.instability:.2f}")
+    for pkg in report.packages:
+        table.add_row(pkg.name, categories[pkg.name], str(pkg.modules), str(pkg.lines), str(pkg.fan_in),
+                      str(pkg.fan_out), f"{pkg.instability:.2f}")
     console.print(table)
     unassigned = report.assignment.unassigned
     if unassigned:
@@ -94,14 +95,14 @@ def print_report(console: Console, report: AnalysisReport) -> None:
 
     if report.monolith_imports:
         console.print("[bold]Imports of code no package claims[/] (extraction blockers)")
-        for pkg, sites in report.monolith_imports.items():
-            console.print(f"  {pkg} → {', '.join(sorted({s.imported for s in sites}))}", highlight=False)
+        for name, sites in report.monolith_imports.items():
+            console.print(f"  {name} → {', '.join(sorted({s.imported for s in sites}))}", highlight=False)
             _sites(console, graph, sites)
 
     if report.package_cycles:
         console.print(f"[bold]Package cycles[/] ({len(report.package_cycles)})")
-        for c in report.package_cycles:
-            console.print(f"  {' → '.join(c.example)}", highlight=False)
+        for cycle in report.package_cycles:
+            console.print(f"  {' → '.join(cycle.example)}", highlight=False)
     if report.breakers and report.breakers.edges:
         how = "" if report.breakers.exact else " (greedy estimate: a cycle was too large for exact search)"
         console.print(f"[bold]Remove or invert these {len(report.breakers.edges)} package edge(s) to make the "

@@ -43,14 +43,14 @@ def graph_view(report: AnalysisReport) -> GraphView:
                       for p in report.packages)
         violating = {(v.source, v.target) for v in report.violations}
         breaking = set(report.breakers.edges) if report.breakers else set()
-        edges = []
+        edge_list = []
         for e in report.package_edges:
             key = (e.source, e.target)
             status = (BREAKER if key in breaking else VIOLATION if key in violating
                       else TYPING if e.kind == "type_checking" else OK)
-            edges.append(Edge(e.source, e.target, e.weight, status))
+            edge_list.append(Edge(e.source, e.target, e.weight, status))
         layers = tuple(c for c in report.roadmap.categories if any(n.layer == c for n in nodes))
-        return GraphView(f"{report.roadmap.name}: package dependencies", layers, nodes, tuple(edges))
+        return GraphView(f"{report.roadmap.name}: package dependencies", layers, nodes, tuple(edge_list))
 
     # No roadmap: top-level packages, layered by their depth in the condensed dependency graph.
     from vsmctl.analysis.metrics import component_of_factory

@@ -95,7 +95,7 @@ def parse_roadmap(data: Any, path: Path | None = None) -> Roadmap:
         if not isinstance(description, str):
             raise fail(f"{key}.description", "a string", description)
         packages.append(TargetPackage(
-            name=name, category=category, depends_on=tuple(depends_on), modules=tuple(modules),
+            name=name, category=str(category), depends_on=tuple(depends_on), modules=tuple(modules),
             approach=approach, description=description, path=pkg_path,
             interface=tuple(interface) if interface is not None else None,
         ))

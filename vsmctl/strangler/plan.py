@@ -121,7 +121,7 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
 
 
 def _python_files(repo: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
-    out = []
+    out: list[Path] = []
     excluded = {str(Path(e).resolve()) for e in exclude}
     for dirpath, dirnames, filenames in os.walk(repo):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and str(Path(dirpath, d).resolve()) not in excluded]

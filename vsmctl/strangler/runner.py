@@ -277,7 +277,7 @@ class Extraction:
                                 f"vsmctl-event: {event.id}\n", "--no-verify")
             self.repo.git.reset("--hard", wt.head.commit.hexsha)
             keep = [d["step"] for d in state.done]
-            state.done = state.done[: keep.index(to_step)]
+            state.done = state.done[: keep.index(str(to_step))]
             state.status = "running"
         self.save(state)
         return event.id
