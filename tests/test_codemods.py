@@ -117,3 +117,10 @@ def test_relative_imports_in_moved_code_survive_the_round_trip(a, b):
     back, _ = rewrite_source(moved, moves.reversed(), f"fresh_{a}.mod", new_module="old.pkg.mod")
     # `..other` became absolute on the way out (its target stayed behind); everything else is as it was
     assert back == source.replace("from ..other import x", "from old.other import x")
+
+
+def test_all_naming_a_moved_submodule_binds_it_from_its_new_home():
+    src = '"""The package."""\nfrom . import events\n\n__all__ = ["events", "metrics"]\n'
+    out, _ = rewrite(src, module="vsm.telemetry", is_package=True)
+    assert out == ('"""The package."""\nfrom . import events\nfrom vsm_telemetry import metrics\n\n'
+                   '__all__ = ["events", "metrics"]\n')

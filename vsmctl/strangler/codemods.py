@@ -91,6 +91,7 @@ class ImportRewriter(cst.CSTTransformer):
         self.report = RewriteReport()
         self._attr_renames: dict[str, str] = {}  # `import a.b` bound a.b -> x.y
         self._calls: list[str | None] = []
+        self._exported_moves: dict[str, str] = {}
         self.source = ""
 
     def _line_of(self, literal: str) -> int:
@@ -194,6 +195,43 @@ class ImportRewriter(cst.CSTTransformer):
         self.report.changed = True
         return node.with_changes(relative=[], module=_dotted(target))
 
+    # --- __all__ naming submodules that moved away -------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.is_package or self.new_module != self.module:
+            return
+        if len(node.targets) != 1 or get_full_name_for_node(node.targets[0].target) != "__all__":
+            return
+        if isinstance(node.value, cst.List | cst.Tuple):
+            for element in node.value.elements:
+                if isinstance(element.value, cst.SimpleString):
+                    name = element.value.evaluated_value
+                    if isinstance(name, str):
+                        new = self.moves.new_name(f"{self.module}.{name}")
+                        if new is not None:
+                            self._exported_moves[name] = new
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        """A package that exports a moved submodule in `__all__` binds it from its new home, so
+        `from package import *` and `package.name` keep working without shims."""
+        if not self._exported_moves:
+            return updated
+        body = list(updated.body)
+        at = 0
+        for i, statement in enumerate(body):
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                    isinstance(s, cst.Import | cst.ImportFrom) for s in statement.body):
+                at = i + 1
+        for name, new in sorted(self._exported_moves.items()):
+            parent, _, leaf = new.rpartition(".")
+            asname = None if leaf == name else cst.AsName(name=cst.Name(name))
+            alias = cst.ImportAlias(name=cst.Name(leaf), asname=asname)
+            binding: cst.BaseSmallStatement = (cst.ImportFrom(module=_dotted(parent), names=[alias]) if parent
+                                               else cst.Import(names=[alias]))
+            body.insert(at, cst.SimpleStatementLine(body=[binding]))
+            at += 1
+        self.report.changed = True
+        return updated.with_changes(body=body)
+
     # --- a.b.f where `import a.b` was rewritten -----------------------------------------------
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if not self._attr_renames:
@@ -246,7 +284,8 @@ def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> b
     """Whether parsing can change anything: the text names a moved module (or its parent, for
     `from parent import leaf`), or it has relative imports and moves, or lives in the same
     top-level package as moved code."""
-    if "from ." in source and (moving or module.split(".")[0] in {o.split(".")[0] for o in moves.mapping}):
+    if ("from ." in source or "__all__" in source) and (
+            moving or module.split(".")[0] in {o.split(".")[0] for o in moves.mapping}):
         return True
     return any(old in source or old.rpartition(".")[0] + " import" in source for old in moves.mapping)
 
