@@ -112,9 +112,10 @@ def _walk(folder: Path, module: str, in_namespace: bool, rel_prefix: str, exclud
         if entry.is_dir(follow_symlinks=False):
             if not _is_identifier(name):
                 continue
+            # A folder without __init__.py is walked too (its modules are kept, as namespace
+            # modules); one that holds no Python file simply adds nothing.
             has_init = os.path.isfile(os.path.join(entry.path, "__init__.py"))
-            if has_init or _has_python(entry.path):
-                _walk(Path(entry.path), f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
+            _walk(Path(entry.path), f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
         elif name.endswith(".py") and entry.is_file():
             stem = name[:-3]
             if stem == "__init__":
@@ -125,7 +126,3 @@ def _walk(folder: Path, module: str, in_namespace: bool, rel_prefix: str, exclud
                 continue
             st = entry.stat()
             out.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))
-
-
-def _has_python(folder: str) -> bool:
-    return any(any(n.endswith(".py") for n in names) for _dirpath, _dirs, names in os.walk(folder))
