@@ -211,3 +211,9 @@ def test_another_template(example_repo, tmp_path):
     result = extract(example_repo, "subsystem", "vsm-config", "--template", str(template))
     assert result.returncode == 0, result.stderr
     assert (example_repo / "packages" / "vsm-config" / "ORG_STANDARD.md").read_text() == "our starter template\n"
+
+
+def test_bad_template_is_refused_before_anything_starts(example_repo):
+    result = extract(example_repo, "subsystem", "vsm-config", "--template", str(example_repo / "no-such-template"))
+    assert result.returncode == 2 and "no such folder" in result.stderr
+    assert git.Repo(example_repo).active_branch.name == "main"

@@ -27,15 +27,25 @@ def plan_extraction(root: Path, name: str, via: str, roadmap_path: Path | None =
     return roadmap, make_plan(extraction.root, roadmap, name, via, monolith)
 
 
+def check_template(template: str | None) -> None:
+    """A local template must exist before anything starts; URLs are copier's to fetch."""
+    if template is None or "://" in template or template.startswith(("git@", "gh:", "gl:")):
+        return
+    if not Path(template).is_dir():
+        raise InputError(f"--template {template}: no such folder (give a copier template folder or a git URL)")
+
+
 def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False, actor: str = "vsmctl",
             progress: Progress | None = None) -> State:
+    check_template(template)
     roadmap, plan = plan_extraction(root, name, via, roadmap_path, monolith)
     return Extraction(root, progress).start(plan, roadmap.test_command, template, no_shims, actor)
 
 
 def dry_run(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False) -> tuple[ExtractionPlan, str]:
+    check_template(template)
     _, plan = plan_extraction(root, name, via, roadmap_path, monolith)
     return plan, Extraction(root).dry_run(plan, template, no_shims)
 
