@@ -21,7 +21,9 @@ state = _State()
 def stdout_console() -> Any:
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    # soft_wrap: long lines (paths, import chains) stay whole in pipes and files instead of
+    # being cut at 80 columns
+    return Console(soft_wrap=True)
 
 
 @contextmanager

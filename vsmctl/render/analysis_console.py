@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from vsmctl.analysis.model import ImportSite, ModuleGraph
 from vsmctl.analysis.report import AnalysisReport
+from vsmctl.render.text_table import format_table
 
 MAX_SITES = 5
 
@@ -43,13 +43,9 @@ def print_report(console: Console, report: AnalysisReport) -> None:
         for p in graph.problems:
             console.print(f"  [yellow]{p.location()}[/]: {p.message}", highlight=False)
 
-    table = Table(title="Top-level packages", title_justify="left")
-    for col in ("package", "modules", "lines", "fan-in", "fan-out", "instability"):
-        table.add_column(col, justify="left" if col == "package" else "right")
-    for comp in report.components:
-        table.add_row(comp.name, str(comp.modules), str(comp.lines), str(comp.fan_in), str(comp.fan_out),
-                      f"{comp.instability:.2f}")
-    console.print(table)
+    _table(console, "Top-level packages", ("package", "modules", "lines", "fan-in", "fan-out", "instability"),
+           [(c.name, c.modules, c.lines, c.fan_in, c.fan_out, f"{c.instability:.2f}") for c in report.components],
+           (False, True, True, True, True, True))
 
     if report.cycles:
         console.print(f"[bold]Import cycles[/] ({len(report.cycles)}, largest first; TYPE_CHECKING imports left out)")
@@ -65,25 +61,20 @@ def print_report(console: Console, report: AnalysisReport) -> None:
         return
 
     categories = {p.name: p.category for p in report.roadmap.packages}
-    table = Table(title=f"Roadmap packages ({report.roadmap.name})", title_justify="left")
-    for col in ("package", "category", "modules", "lines", "fan-in", "fan-out", "instability"):
-        table.add_column(col, justify="left" if col in ("package", "category") else "right")
-    for pkg in report.packages:
-        table.add_row(pkg.name, categories[pkg.name], str(pkg.modules), str(pkg.lines), str(pkg.fan_in),
-                      str(pkg.fan_out), f"{pkg.instability:.2f}")
-    console.print(table)
+    _table(console, f"Roadmap packages ({report.roadmap.name})",
+           ("package", "category", "modules", "lines", "fan-in", "fan-out", "instability"),
+           [(p.name, categories[p.name], p.modules, p.lines, p.fan_in, p.fan_out, f"{p.instability:.2f}")
+            for p in report.packages],
+           (False, False, True, True, True, True, True))
     unassigned = report.assignment.unassigned
     if unassigned:
         console.print(f"[bold]Modules no pattern claims[/] ({len(unassigned)}): {', '.join(unassigned)}",
                       highlight=False)
 
-    table = Table(title="Package dependencies", title_justify="left")
-    for col in ("from", "to", "imports", "kind", "roadmap"):
-        table.add_column(col)
-    for e in report.package_edges:
-        verdict = "[green]declared[/]" if e.declared else "[red]breaks depends_on[/]"
-        table.add_row(e.source, e.target, str(e.weight), e.kind.replace("_", "-"), verdict)
-    console.print(table)
+    _table(console, "Package dependencies", ("from", "to", "imports", "kind", "roadmap"),
+           [(e.source, e.target, e.weight, e.kind.replace("_", "-"), "declared" if e.declared else "BREAKS depends_on")
+            for e in report.package_edges],
+           (False, False, True, False, False))
 
     if report.violations:
         console.print(f"[bold red]Roadmap violations[/] ({len(report.violations)})")
@@ -115,6 +106,14 @@ def print_report(console: Console, report: AnalysisReport) -> None:
     elif report.roadmap is not None:
         console.print("[green]The package graph is acyclic.[/]")
     _warnings(console, report)
+
+
+def _table(console: Console, title: str, headers: tuple[str, ...], rows: list[tuple[object, ...]],
+           right: tuple[bool, ...]) -> None:
+    lines = format_table(headers, rows, right)
+    console.print(f"[bold]{title}[/]", highlight=False)
+    for line in lines:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _warnings(console: Console, report: AnalysisReport) -> None:
