@@ -94,13 +94,17 @@ def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
     return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(files))
 
 
-def _walk(folder: Path, module: str, in_namespace: bool, rel_prefix: str, excludes: tuple[str, ...],
+def _walk(folder: str | Path, module: str, in_namespace: bool, rel_prefix: str, excludes: tuple[str, ...],
           out: list[SourceFile]) -> None:
     # rel_prefix: this folder's path relative to the analyzed folder, with a trailing slash
     # (joined by hand: os.path.relpath per file costs more than the stat).
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
+        return
+    if in_namespace and not any(e.name.endswith(".py") for e in entries):
+        # A folder without __init__.py counts when it holds modules itself (a namespace folder);
+        # data trees (locale/, static/, templates/) end here instead of being walked through.
         return
     for entry in entries:
         name = entry.name
@@ -112,10 +116,8 @@ def _walk(folder: Path, module: str, in_namespace: bool, rel_prefix: str, exclud
         if entry.is_dir(follow_symlinks=False):
             if not _is_identifier(name):
                 continue
-            # A folder without __init__.py is walked too (its modules are kept, as namespace
-            # modules); one that holds no Python file simply adds nothing.
             has_init = os.path.isfile(os.path.join(entry.path, "__init__.py"))
-            _walk(Path(entry.path), f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
+            _walk(entry.path, f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
         elif name.endswith(".py") and entry.is_file():
             stem = name[:-3]
             if stem == "__init__":
