@@ -11,6 +11,18 @@ from vsmctl.analysis.report import AnalysisReport
 from vsmctl.render.graph_view import BREAKER, TYPING, VIOLATION, GraphView, graph_view
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 44, 30, 90, 30
+# Presentation attributes rather than CSS classes: the SVG looks the same copied out of the page.
+FONT = 'font-family="Helvetica, Arial, sans-serif"'
+NODE = 'fill="#eef5ff" stroke="#4a78b5"'
+NAME = f'{FONT} font-size="12" font-weight="600" text-anchor="middle"'
+META = f'{FONT} font-size="10" fill="#555" text-anchor="middle"'
+LAYER = f'{FONT} font-size="12" font-style="italic" fill="#777"'
+EDGE_LOOK = {
+    "ok": 'stroke="#888" stroke-width="1.3"',
+    VIOLATION: 'stroke="#d62728" stroke-width="2"',
+    BREAKER: 'stroke="#d62728" stroke-width="3.5"',
+    TYPING: 'stroke="#888" stroke-width="1.3" stroke-dasharray="4 3"',
+}
 
 
 def _svg(view: GraphView) -> str:
@@ -18,21 +30,21 @@ def _svg(view: GraphView) -> str:
     by_layer = {layer: [n for n in view.nodes if n.layer == layer] for layer in rows}
     widest = max((len(v) for v in by_layer.values()), default=1)
     width = PAD * 2 + 120 + widest * (BOX_W + GAP_X)
-    height = PAD * 2 + len(rows) * (BOX_H + GAP_Y)
+    height = PAD * 2 + len(rows) * BOX_H + max(len(rows) - 1, 0) * GAP_Y
     pos: dict[str, tuple[float, float]] = {}
     parts = []
     for r, layer in enumerate(rows):
         y = PAD + r * (BOX_H + GAP_Y)
-        parts.append(f'<text x="{PAD}" y="{y + BOX_H / 2 + 4}" class="layer">{escape(layer)}</text>')
+        parts.append(f'<text x="{PAD}" y="{y + BOX_H / 2 + 4}" {LAYER}>{escape(layer)}</text>')
         for c, node in enumerate(by_layer[layer]):
             x = PAD + 120 + c * (BOX_W + GAP_X)
             pos[node.name] = (x, y)
             parts.append(
                 f'<g><title>{escape(node.name)}: {node.modules} modules, {node.lines} lines, '
                 f'instability {node.instability}</title>'
-                f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" class="node"/>'
-                f'<text x="{x + BOX_W / 2}" y="{y + 18}" class="name">{escape(node.name)}</text>'
-                f'<text x="{x + BOX_W / 2}" y="{y + 34}" class="meta">{node.modules} modules · '
+                f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" {NODE}/>'
+                f'<text x="{x + BOX_W / 2}" y="{y + 18}" {NAME}>{escape(node.name)}</text>'
+                f'<text x="{x + BOX_W / 2}" y="{y + 34}" {META}>{node.modules} modules · '
                 f'I={node.instability}</text></g>'
             )
     edges = []
@@ -41,14 +53,15 @@ def _svg(view: GraphView) -> str:
             continue
         (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
         sx, tx = x1 + BOX_W / 2, x2 + BOX_W / 2
-        sy = y1 + (BOX_H if y2 > y1 else 0 if y2 < y1 else BOX_H / 2)
-        ty = y2 + (0 if y2 > y1 else BOX_H if y2 < y1 else BOX_H / 2)
-        bend = 40 if y1 == y2 else 0
-        mx, my = (sx + tx) / 2 + bend, (sy + ty) / 2 - bend
-        cls = {VIOLATION: "bad", BREAKER: "bad breaker", TYPING: "typing"}.get(e.status, "ok")
+        # between rows: from the facing edges; within a row: over the top, in an arc
+        sy = y1 + (BOX_H if y2 > y1 else 0)
+        ty = y2 + (0 if y2 > y1 else BOX_H if y2 < y1 else 0)
+        bend = 0 if y1 != y2 else 30 + abs(tx - sx) / 8
+        mx, my = (sx + tx) / 2, (sy + ty) / 2 - bend
+        look = EDGE_LOOK.get(e.status, EDGE_LOOK["ok"])
         marker = "arrow-bad" if e.status in (VIOLATION, BREAKER) else "arrow"
         edges.append(
-            f'<path d="M{sx},{sy} Q{mx},{my} {tx},{ty}" class="edge {cls}" marker-end="url(#{marker})">'
+            f'<path d="M{sx},{sy} Q{mx},{my} {tx},{ty}" fill="none" {look} marker-end="url(#{marker})">'
             f"<title>{escape(e.source)} → {escape(e.target)}: {e.imports} imports ({e.status})</title></path>"
         )
     defs = (
