@@ -65,21 +65,6 @@ def _resolve_relative(level: int, module: str | None, current: str, is_package: 
     return ".".join(base + ([module] if module else []))
 
 
-def _relative_form(target: str, current: str, is_package: bool) -> tuple[int, str | None] | None:
-    """The (level, module) that imports `target` relatively from `current`, if it lies inside
-    the current top-level package; None otherwise."""
-    package = current.split(".") if is_package else current.split(".")[:-1]
-    parts = target.split(".")
-    common = 0
-    while common < min(len(package), len(parts)) and package[common] == parts[common]:
-        common += 1
-    if common == 0:
-        return None
-    level = len(package) - common + 1
-    rest = ".".join(parts[common:]) or None
-    return level, rest
-
-
 class ImportRewriter(cst.CSTTransformer):
     def __init__(self, moves: Moves, module: str, is_package: bool = False,
                  new_module: str | None = None) -> None:

@@ -35,11 +35,6 @@ class ExtractionPlan:
     mode: str  # strangler or abstraction
     flag: str
 
-    @property
-    def new_root(self) -> str:
-        """The folder that goes on sys.path for the new package."""
-        return self.package_dir
-
 
 def import_name_for(package: str) -> str:
     name = package.replace("-", "_").replace(".", "_")
@@ -92,7 +87,6 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
         new_rel = "/".join(parts) + ("/__init__.py" if info.is_package else ".py")
         files.append(MovedFile(os.path.relpath(old_abs, repo).replace(os.sep, "/"), f"{package_dir}/{new_rel}",
                                module, new_module, info.is_package))
-    # Parent packages of a root that is not itself a package still need an __init__ in the new tree.
     moved_paths = {f.old_path for f in files}
     importers = set()
     for site in graph.imports:
