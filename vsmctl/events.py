@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,35 +97,47 @@ class EventLog:
             except (ValueError, KeyError, TypeError):
                 continue
         # No readable tail: fall back to counting, so sequence numbers stay unique.
-        return sum(1 for _ in self._raw_lines())
+        return os.pread(fd, size, 0).count(b"\n")
 
-    def _raw_lines(self) -> Iterator[tuple[int, str]]:
+    def read_from(self, offset: int = 0) -> tuple[list[Event], int]:
+        """The complete events after byte `offset`, and the offset just past them.
+
+        A line still being written (no newline yet) is left for the next read; a line that is
+        not an event raises, naming its line number.
+        """
         try:
-            with open(self.path, encoding="utf-8", errors="strict") as handle:
-                yield from enumerate(handle, start=1)
+            with open(self.path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read()
         except FileNotFoundError:
-            return
-        except UnicodeDecodeError as exc:
-            raise CorruptLogError(f"{self.path}: not UTF-8 ({exc.reason})") from exc
+            return [], offset
+        events = []
+        consumed = 0
+        for index, raw in enumerate(data.splitlines(keepends=True)):
+            if not raw.endswith(b"\n"):
+                break
+            consumed += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+                events.append(Event(seq=int(record["seq"]), time=str(record["time"]),
+                                    actor=str(record["actor"]), type=str(record["type"]),
+                                    data=dict(record.get("data") or {})))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise CorruptLogError(
+                    f"{self.path}:{self._line_number(offset) + index}: corrupted event line "
+                    f"({type(exc).__name__}: {exc})"
+                ) from exc
+        return events, offset + consumed
+
+    def _line_number(self, offset: int) -> int:
+        """The 1-based line number at byte `offset` (only for error messages)."""
+        with open(self.path, "rb") as handle:
+            return handle.read(offset).count(b"\n") + 1
 
     def read(self, type_prefix: str | None = None, since: str | None = None) -> list[Event]:
         """All events, oldest first; a line that is not an event raises with its line number."""
-        events = []
-        for number, line in self._raw_lines():
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                event = Event(seq=int(record["seq"]), time=str(record["time"]),
-                              actor=str(record["actor"]), type=str(record["type"]),
-                              data=dict(record.get("data") or {}))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CorruptLogError(
-                    f"{self.path}:{number}: corrupted event line ({type(exc).__name__}: {exc})"
-                ) from exc
-            if type_prefix and not event.type.startswith(type_prefix):
-                continue
-            if since and event.time < since:
-                continue
-            events.append(event)
-        return events
+        events, _ = self.read_from(0)
+        return [e for e in events
+                if (not type_prefix or e.type.startswith(type_prefix)) and (not since or e.time >= since)]

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vsmctl.errors import InputError
-from vsmctl.events import CorruptLogError, Event, EventLog, now_iso
+from vsmctl.events import Event, EventLog, now_iso
 from vsmctl.flags.model import FlagError, validate
 from vsmctl.workspace import Workspace, atomic_write_text
 
@@ -98,43 +98,20 @@ class FlagStore:
                 f"{self.workspace.events_path} is shorter than {self.workspace.flags_path.name} remembers "
                 "(truncated or replaced?); `vsmctl flag rebuild` rebuilds flags.json from the log as it is"
             )
-        if offset == size:
-            return doc
-        with open(self.workspace.events_path, "rb") as handle:
-            handle.seek(offset)
-            data = handle.read()
+        events, new_offset = self.log.read_from(offset)
         flags = doc["flags"]
         last_seq = int(doc.get("last_seq", 0))
-        consumed = 0
-        for index, raw in enumerate(data.splitlines(keepends=True)):
-            if not raw.endswith(b"\n"):
-                break  # a line still being written: it will be read next time
-            consumed += len(raw)
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw)
-                seq, type_, payload = int(record["seq"]), str(record["type"]), record.get("data") or {}
-            except (ValueError, KeyError, TypeError) as exc:
-                raise CorruptLogError(
-                    f"{self.workspace.events_path}:{self._line_number(offset) + index}: corrupted event line "
-                    f"({type(exc).__name__}: {exc})"
-                ) from None
-            if type_.startswith(EVENT_PREFIX) and seq > last_seq:
-                after = payload.get("after")
+        for event in events:
+            if event.type.startswith(EVENT_PREFIX) and event.seq > last_seq:
+                after = event.data.get("after")
                 if after is None:
-                    flags.pop(payload.get("key"), None)
+                    flags.pop(event.data.get("key"), None)
                 else:
                     flags[after["key"]] = after
-            last_seq = max(last_seq, seq)
+            last_seq = max(last_seq, event.seq)
         doc["last_seq"] = last_seq
-        doc["log_offset"] = offset + consumed
+        doc["log_offset"] = new_offset
         return doc
-
-    def _line_number(self, offset: int) -> int:
-        """The 1-based line number at byte `offset` of the log (only for error messages)."""
-        with open(self.workspace.events_path, "rb") as handle:
-            return handle.read(offset).count(b"\n") + 1
 
     def _write_projection(self, doc: dict[str, Any]) -> None:
         doc = {"version": 1, "updated": now_iso(), "last_seq": doc["last_seq"], "log_offset": doc["log_offset"],
