@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vsmctl.errors import InputError
+from vsmctl.locate import workspace_root
 
 VSM_DIR = ".vsm"
 # What vsmctl keeps in .vsm/ but never commits (DESIGN.md, "The workspace").
@@ -59,13 +60,9 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def find_root(start: Path) -> Path:
-    """The enclosing git repository's top folder, or `start` itself outside git."""
-    start = Path(start).resolve()
-    here = start if start.is_dir() else start.parent
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+    """The workspace enclosing `start`: the nearest folder with `.vsm` or `.git` (the same rule
+    running code uses, see vsmctl.locate)."""
+    return Path(workspace_root(str(Path(start).resolve())))
 
 
 @dataclass(frozen=True)

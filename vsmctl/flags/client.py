@@ -15,6 +15,7 @@ import time
 from vsmctl.flags.evaluation import Evaluation, compile_flag, error, evaluate
 from vsmctl.flags.model import TARGETING_KEY, FlagError, validate
 from vsmctl.locate import workspace_file
+from vsmctl.log_once import LogOnce
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing, json and threading are not imported on the way to the hot path
@@ -56,7 +57,7 @@ class Flags:
         self._signature: tuple[int, int, int] | None = None
         self._flags: dict[str, dict[str, Any]] = {}
         self._fast: dict[str, FastPath] = {}
-        self._logged: set[str] = set()
+        self._log_once = LogOnce("vsmctl.flags")
         self._subscriber: Any = None
         self._pid = os.getpid()
         if path is not None:
@@ -176,11 +177,3 @@ class Flags:
         # old or new definitions, never a half-built dict. No lock on the hot path.
         self._fast = fast
         self._flags = flags
-
-    def _log_once(self, message: str) -> None:
-        if message in self._logged:
-            return
-        self._logged.add(message)
-        import logging
-
-        logging.getLogger("vsmctl.flags").warning(message)

@@ -19,6 +19,8 @@ import os
 import time
 from itertools import count
 
+from vsmctl.log_once import LogOnce
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -340,16 +342,7 @@ def _same(cfg: _Config, control: Result, candidate: Result) -> bool:
     return bool(control.value == candidate.value)
 
 
-_logged: set[str] = set()
-
-
-def _log_once(message: str) -> None:
-    if message in _logged:
-        return
-    _logged.add(message)
-    import logging
-
-    logging.getLogger("vsmctl.parallel").warning(message)
+_log_once = LogOnce("vsmctl.parallel")
 
 
 class _Background:

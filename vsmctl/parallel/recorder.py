@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import os
 
+from vsmctl.locate import workspace_file
+from vsmctl.log_once import LogOnce
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -75,8 +78,6 @@ class MemoryRecorder:
 
 def find_workspace_db(start: str = ".") -> str:
     """`.vsm/parallel-run.sqlite` of the workspace enclosing `start`."""
-    from vsmctl.locate import workspace_file
-
     return workspace_file("parallel-run.sqlite", start)
 
 
@@ -94,7 +95,7 @@ class SQLiteRecorder:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.record = self._queue.put  # the hot path: one C call, no wake-up of the writer
         self._wake = threading.Event()
-        self._logged: set[str] = set()
+        self._log_once = LogOnce("vsmctl.parallel")
         self._pid = os.getpid()
         self._thread = threading.Thread(target=self._run, name="vsmctl-parallel-recorder", daemon=True)
         self._thread.start()
@@ -190,14 +191,6 @@ class SQLiteRecorder:
             except Exception:
                 db = None
         return db
-
-    def _log_once(self, message: str) -> None:
-        if message in self._logged:
-            return
-        self._logged.add(message)
-        import logging
-
-        logging.getLogger("vsmctl.parallel").warning(message)
 
 
 _FLUSH = object()
