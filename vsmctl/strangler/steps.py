@@ -68,12 +68,18 @@ def add_path_dependency(tree: Path, plan: ExtractionPlan) -> str:
 
 
 # --- move (strangler) ----------------------------------------------------------------------
-def _rewrite_file(tree: Path, rel: str, plan: ExtractionPlan, moves: Moves, report: StepReport,
-                  module: tuple[str, bool] | None = None, new_module: str | None = None) -> str | None:
-    path = tree / rel
+def _read(path: Path) -> str | None:
     try:
-        source = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _rewrite_file(tree: Path, rel: str, plan: ExtractionPlan, moves: Moves, report: StepReport,
+                  module: tuple[str, bool] | None = None, new_module: str | None = None,
+                  source: str | None = None) -> str | None:
+    source = source if source is not None else _read(tree / rel)
+    if source is None:
         return None
     module_name, is_package = module or module_of_file(plan, rel) or (rel[:-3].replace("/", "."), False)
     try:
@@ -84,6 +90,18 @@ def _rewrite_file(tree: Path, rel: str, plan: ExtractionPlan, moves: Moves, repo
     report.uncertain_strings.extend((rel, line, value) for line, value in rep.uncertain_strings)
     report.rewritten_strings.extend((rel, line, old, nw) for line, old, nw in rep.rewritten_strings)
     return new
+
+
+def _rewrite_importers(tree: Path, plan: ExtractionPlan, report: StepReport) -> None:
+    """Point every import of the moved modules, outside the moved code, at their new home."""
+    for rel in plan.importers:
+        source = _read(tree / rel)
+        if source is None:
+            continue  # gone (moved itself) or not text: nothing to rewrite
+        new = _rewrite_file(tree, rel, plan, plan.moves, report, source=source)
+        if new is not None and new != source:
+            atomic_write_text(tree / rel, new)
+            report.changed_files.append(rel)
 
 
 def move(tree: Path, plan: ExtractionPlan, keep_old: bool = False) -> StepReport:
@@ -104,14 +122,7 @@ def move(tree: Path, plan: ExtractionPlan, keep_old: bool = False) -> StepReport
     for f in plan.files:
         (tree / f.old_path).unlink()
         report.changed_files.append(f.old_path)
-    for rel in plan.importers:
-        if not (tree / rel).exists():
-            continue
-        old = (tree / rel).read_text(encoding="utf-8")
-        new = _rewrite_file(tree, rel, plan, plan.moves, report)
-        if new is not None and new != old:
-            atomic_write_text(tree / rel, new)
-            report.changed_files.append(rel)
+    _rewrite_importers(tree, plan, report)
     _prune_empty_dirs(tree, [f.old_path for f in plan.files])
     return report
 
@@ -251,13 +262,7 @@ def finish(tree: Path, plan: ExtractionPlan) -> StepReport:
     rewritten to the new package (abstraction)."""
     report = StepReport()
     if plan.mode == "abstraction":
-        for rel in plan.importers:
-            if (tree / rel).exists():
-                old = (tree / rel).read_text(encoding="utf-8")
-                new = _rewrite_file(tree, rel, plan, plan.moves, report)
-                if new is not None and new != old:
-                    atomic_write_text(tree / rel, new)
-                    report.changed_files.append(rel)
+        _rewrite_importers(tree, plan, report)
         for f in plan.files:
             if not f.is_package:
                 (tree / legacy_path(f.old_path)).unlink(missing_ok=True)
