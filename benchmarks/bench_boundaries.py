@@ -80,9 +80,8 @@ def write_check_inputs(site: Path, name: str, work: Path) -> tuple[Path, Path]:
     from vsmctl.analysis.report import load_graph
 
     graph, _ = load_graph(site / name)
-    subpackages = sorted({".".join(m.split(".")[:2]) for m in graph.modules if m.count(".") >= 1
-                          and graph.modules[".".join(m.split(".")[:2])].is_package} if True else [])
-    subpackages = [s for s in subpackages if s in graph.modules]
+    keys = {".".join(m.split(".")[:2]) for m in graph.modules if "." in m}
+    subpackages = sorted(k for k in keys if k in graph.modules and graph.modules[k].is_package)
     top = {s: s.replace(".", "-").replace("_", "-") for s in subpackages}
 
     def owner(module: str) -> str | None:
@@ -127,8 +126,7 @@ def check_rows(repeat: int) -> list[str]:
         env = {"PYTHONPATH": str(site)}
         vsm_cold, li_cold, vsm_warm, li_warm = [], [], [], []
         vsm_cmd = [PY, "-m", "vsmctl", "check", str(site / name), "--roadmap", str(roadmap), "--format", "json"]
-        li_cmd = [sys.executable.replace("python", "lint-imports") if False else
-                  str(Path(sys.executable).parent / "lint-imports"), str(config), "--no-logo"]
+        li_cmd = [str(Path(sys.executable).parent / "lint-imports"), str(config), "--no-logo"]
         for _ in range(repeat):
             shutil.rmtree(site / name / ".vsm", ignore_errors=True)
             vsm_cold.append(run_process([*vsm_cmd, "--no-cache"], cwd=work, env=env, ok_codes=(0, 1)))
