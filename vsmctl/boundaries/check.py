@@ -17,6 +17,7 @@ from vsmctl.boundaries.rules import RULES, CheckContext, Finding, Rule
 from vsmctl.errors import InputError
 from vsmctl.events import now_iso
 from vsmctl.roadmap.loader import load_roadmap
+from vsmctl.roadmap.model import Roadmap
 from vsmctl.workspace import Workspace, atomic_write_text
 
 BASELINE_NAME = "check-baseline.json"
@@ -40,8 +41,8 @@ class CheckResult:
         return not self.new
 
 
-def default_target(path: Path | None, roadmap_path: Path | None) -> tuple[Path, Path]:
-    """(monolith folder, roadmap file) from what the user gave, the roadmap's `monolith` key, or cwd."""
+def default_target(path: Path | None, roadmap_path: Path | None) -> tuple[Path, Roadmap]:
+    """(monolith folder, roadmap) from what the user gave, the roadmap's `monolith` key, or cwd."""
     start = Path(path) if path is not None else Path.cwd()
     if roadmap_path is None:
         for candidate in (start / "roadmap.yaml", Workspace.at(start).roadmap_path):
@@ -50,10 +51,10 @@ def default_target(path: Path | None, roadmap_path: Path | None) -> tuple[Path, 
                 break
         else:
             raise InputError(f"no roadmap.yaml in {start} or its repository: pass --roadmap FILE")
+    roadmap = load_roadmap(Path(roadmap_path))
     if path is None:
-        roadmap = load_roadmap(roadmap_path)
-        path = (roadmap_path.parent / roadmap.monolith) if roadmap.monolith else start
-    return Path(path), Path(roadmap_path)
+        path = (Path(roadmap_path).parent / roadmap.monolith) if roadmap.monolith else start
+    return Path(path), roadmap
 
 
 def _read_baseline(path: Path) -> dict[str, dict[str, str]]:
@@ -74,8 +75,7 @@ def _write_baseline(path: Path, entries: dict[str, dict[str, str]]) -> None:
 
 def run_check(path: Path | None = None, roadmap_path: Path | None = None, update_baseline: bool = False,
               use_cache: bool = True) -> CheckResult:
-    path, roadmap_path = default_target(path, roadmap_path)
-    roadmap = load_roadmap(roadmap_path)
+    path, roadmap = default_target(path, roadmap_path)
     report = analyze_monolith(path, roadmap, use_cache=use_cache)
     ctx = CheckContext(report.graph, roadmap, report)
     findings: list[Finding] = []
