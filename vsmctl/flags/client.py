@@ -117,9 +117,8 @@ class Flags:
             flag = self._flags.get(name)
             if flag is None:
                 return error(default, f"flag {name!r} not found")
-            ctx = dict(context or {})
-            if key is not None:
-                ctx[TARGETING_KEY] = key
+            # evaluate() only reads the context: build a new one only to add the key
+            ctx = context or {} if key is None else {**(context or {}), TARGETING_KEY: key}
             result = evaluate(flag, ctx, default)
             if result.value is not None and default is not None and type(result.value) is not type(default) \
                     and not (isinstance(default, float) and isinstance(result.value, int)):

@@ -18,7 +18,7 @@ from openfeature.flag_evaluation import FlagResolutionDetails, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
 from vsmctl.flags.client import Flags
-from vsmctl.flags.model import ERROR, TARGETING_KEY
+from vsmctl.flags.model import ERROR
 
 _REASONS = {
     "STATIC": Reason.STATIC, "TARGETING_MATCH": Reason.TARGETING_MATCH, "SPLIT": Reason.SPLIT,
@@ -38,12 +38,11 @@ class VsmctlProvider(AbstractProvider):
 
     def _resolve(self, flag_key: str, default_value: Any,
                  evaluation_context: EvaluationContext | None) -> FlagResolutionDetails[Any]:
-        context: dict[str, Any] = {}
-        if evaluation_context is not None:
-            context.update(evaluation_context.attributes)
-            if evaluation_context.targeting_key is not None:
-                context[TARGETING_KEY] = evaluation_context.targeting_key
-        result = self.flags.evaluate(flag_key, default_value, context=context)
+        if evaluation_context is None:
+            result = self.flags.evaluate(flag_key, default_value)
+        else:  # one merge of attributes and targeting key, in Flags.evaluate
+            result = self.flags.evaluate(flag_key, default_value, key=evaluation_context.targeting_key,
+                                         context=evaluation_context.attributes)
         if result.reason == ERROR:
             code = ErrorCode.FLAG_NOT_FOUND if "not found" in (result.error or "") else ErrorCode.TYPE_MISMATCH \
                 if "default is a" in (result.error or "") else ErrorCode.GENERAL
