@@ -85,3 +85,16 @@ def machine() -> str:
 
     python = f"{platform.python_implementation()} {platform.python_version()}"
     return f"{python}, {os.cpu_count()} cores, {platform.machine()}"
+
+
+def import_cost(module: str, runs: int = 31) -> tuple[float, float, float]:
+    """(median `python -c pass` s, median `python -c "import module"` s, median extra ms), the two
+    commands run in turn so that each pair shares the machine's state."""
+    base, imp, extra = [], [], []
+    for _ in range(runs):
+        b = run_process([sys.executable, "-c", "pass"]).seconds
+        i = run_process([sys.executable, "-c", f"import {module}"]).seconds
+        base.append(b)
+        imp.append(i)
+        extra.append((i - b) * 1000)
+    return statistics.median(base), statistics.median(imp), statistics.median(extra)

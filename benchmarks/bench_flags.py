@@ -16,7 +16,7 @@ import tempfile
 import timeit
 from pathlib import Path
 
-from _common import machine, precompile, record, run_process
+from _common import import_cost, machine, precompile, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -66,10 +66,7 @@ def main() -> None:
     fraction = statistics.median(o / m for o, m in zip(times["ours"], times["in_memory"], strict=True))
     provider_ratio = statistics.median(p / m for p, m in zip(times["provider"], times["in_memory"], strict=True))
 
-    py = sys.executable
-    base = statistics.median(run_process([py, "-c", "pass"]).seconds for _ in range(21))
-    imp = statistics.median(run_process([py, "-c", "import vsmctl.flags"]).seconds for _ in range(21))
-    import_ms = (imp - base) * 1000
+    base, imp, import_ms = import_cost("vsmctl.flags")
 
     body = "\n".join([
         "## Feature flags (issue: feature flags)",
@@ -87,7 +84,7 @@ def main() -> None:
         f"≤ 1.2x: {'met' if provider_ratio <= 1.2 else 'NOT met'} |",
         "",
         f"`python -c \"import vsmctl.flags\"`: {imp * 1000:.1f} ms against {base * 1000:.1f} ms for "
-        f"`python -c pass` (median of 21): +{import_ms:.1f} ms "
+        f"`python -c pass` (medians of 31 runs in turn): +{import_ms:.1f} ms "
         f"(target ≤ 15 ms: {'met' if import_ms <= 15 else 'NOT met'}).",
     ])
     record("flags", body)
