@@ -1,6 +1,7 @@
 """`vsmctl analyze monolith` as a user runs it: real subprocesses, real files."""
 
 import json
+import shutil
 
 import jsonschema
 from conftest import EXAMPLE, REPO, ROADMAP, run_cli
@@ -30,7 +31,9 @@ def test_json_document_follows_its_schema():
 
 
 def test_json_without_roadmap_follows_the_schema_too(tmp_path):
-    result = run_cli("analyze", "monolith", str(EXAMPLE), "--json", "--no-cache")
+    # outside this repository, so that no roadmap.yaml is found at the workspace root either
+    shutil.copytree(EXAMPLE, tmp_path / "example")
+    result = run_cli("analyze", "monolith", str(tmp_path / "example"), "--json", "--no-cache")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     jsonschema.validate(doc, SCHEMA)

@@ -1,6 +1,7 @@
 """`analyze score` and `analyze monolith --propose` from the command line."""
 
 import json
+import shutil
 
 from conftest import EXAMPLE, ROADMAP, run_cli
 
@@ -32,11 +33,13 @@ def test_score_bad_reference_is_one_line(tmp_path):
     assert result.stderr.strip() == f"error: {bad}: expected a mapping of module name to package name"
 
 
-def test_propose_json_and_option_misuse():
-    result = run_cli("analyze", "monolith", str(EXAMPLE), "--propose", "--json", "--no-cache")
+def test_propose_json_and_option_misuse(tmp_path):
+    example = tmp_path / "example"  # outside this repository: no roadmap at its root either
+    shutil.copytree(EXAMPLE, example)
+    result = run_cli("analyze", "monolith", str(example), "--propose", "--json", "--no-cache")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["mode"] == "unsupervised"  # no roadmap given, none in the folder
+    assert doc["mode"] == "unsupervised"  # no roadmap given, none in the folder or its repository
     assert sum(p["modules"] for p in doc["packages"]) == 53
     assert doc["extraction_order"] and doc["decisions"] == []
     bad = run_cli("analyze", "monolith", str(EXAMPLE), "--write")

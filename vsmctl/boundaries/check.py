@@ -43,17 +43,13 @@ class CheckResult:
 
 def default_target(path: Path | None, roadmap_path: Path | None) -> tuple[Path, Roadmap]:
     """(monolith folder, roadmap) from what the user gave, the roadmap's `monolith` key, or cwd."""
-    start = Path(path) if path is not None else Path.cwd()
-    if roadmap_path is None:
-        for candidate in (start / "roadmap.yaml", Workspace.at(start).roadmap_path):
-            if candidate.is_file():
-                roadmap_path = candidate
-                break
-        else:
-            raise InputError(f"no roadmap.yaml in {start} or its repository: pass --roadmap FILE")
+    from vsmctl.roadmap.resolve import find_roadmap
+
+    roadmap_path = find_roadmap(path, roadmap_path, required=True)
+    assert roadmap_path is not None
     roadmap = load_roadmap(Path(roadmap_path))
     if path is None:
-        path = (Path(roadmap_path).parent / roadmap.monolith) if roadmap.monolith else start
+        path = (Path(roadmap_path).parent / roadmap.monolith) if roadmap.monolith else Path.cwd()
     return Path(path), roadmap
 
 

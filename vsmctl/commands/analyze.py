@@ -25,7 +25,7 @@ def monolith(
     path: Path = typer.Argument(..., help="The monolith: a package folder, a src/ layout, or a folder of packages."),
     roadmap: Path | None = typer.Option(
         None, "--roadmap", "-r",
-        help="roadmap.yaml mapping modules onto target packages (default: PATH/roadmap.yaml if present).",
+        help="roadmap.yaml mapping modules onto target packages (default: PATH/roadmap.yaml, else the repository's).",
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Print the report as one JSON document (schema: docs/analysis-json.md)."
@@ -73,8 +73,9 @@ def monolith(
         raise InputError("--json and --format are exclusive: pick one output")
     if output is not None and fmt is None:
         raise InputError("--output needs --format (mermaid, dot or html); for JSON redirect --json")
-    if roadmap is None and (path / "roadmap.yaml").is_file():
-        roadmap = path / "roadmap.yaml"
+    from vsmctl.roadmap.resolve import find_roadmap
+
+    roadmap = find_roadmap(path, roadmap)
     with progress_bar(not as_json) as progress:
         report = analyze_monolith(path, roadmap, tuple(exclude), use_cache=not no_cache, progress=progress)
 
@@ -118,9 +119,10 @@ def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | No
              cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool) -> None:
     from vsmctl.boundaries.propose import propose_boundaries
     from vsmctl.render.proposal_output import print_proposal, proposal_to_dict
+    from vsmctl.roadmap.resolve import find_roadmap
 
-    if roadmap is None and (path / "roadmap.yaml").is_file():
-        roadmap = path / "roadmap.yaml"
+    if not (write and roadmap is not None and not roadmap.exists()):
+        roadmap = find_roadmap(path, roadmap)
     # --write may create the roadmap: a missing file is then a fresh start, not an error.
     source = roadmap if not (write and roadmap is not None and not roadmap.exists()) else None
     with progress_bar(not as_json) as progress:

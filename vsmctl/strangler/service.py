@@ -12,9 +12,10 @@ from vsmctl.strangler.runner import Extraction, Progress, State
 
 
 def _roadmap(root: Path, roadmap_path: Path | None) -> Roadmap:
-    path = roadmap_path or root / "roadmap.yaml"
-    if not path.exists():
-        raise InputError(f"no roadmap at {path}: pass --roadmap FILE")
+    from vsmctl.roadmap.resolve import find_roadmap
+
+    path = find_roadmap(root, roadmap_path, required=True)
+    assert path is not None
     return load_roadmap(path)
 
 
