@@ -19,6 +19,10 @@ from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment, assign
 from vsmctl.workspace import Workspace
 
+# Breaker cost of a declared edge: more than any count of imports, so a declared edge is cut
+# only when no equally small set of undeclared ones does it.
+DECLARED_COST = 1_000_000
+
 
 @dataclass(frozen=True)
 class ModuleMetrics:
@@ -152,14 +156,41 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
 
     assignment = assign(roadmap, graph.modules)
     package_of = assignment.package_of
-    for pkg, pattern in assignment.unmatched_patterns:
-        warnings.append(f"roadmap: pattern '{pattern}' of package '{pkg}' matches no module")
+    warnings.extend(_assignment_warnings(assignment))
+    modules = tuple(_module_metrics(graph, fan_in, fan_out, package_of))
+    packages = tuple(group_metrics(graph, package_of.get))
+    grouped, monolith_imports = _group_sites(graph, package_of)
+
+    package_edges = [PackageEdge(a, b, edge_kind(sites), tuple(sites), b in roadmap.package(a).depends_on)
+                     for (a, b), sites in sorted(grouped.items())]
+    violations = [v for e in package_edges if not e.declared and (v := _violation(roadmap, e)) is not None]
+    runtime = {(e.source, e.target): e.weight for e in package_edges if e.kind != TYPE_CHECKING}
+    # Among the fewest edges that make the graph acyclic, cut the undeclared ones: the declared
+    # edges are the plan; a cycle through them is closed by an import the roadmap does not allow.
+    costs = {(e.source, e.target): e.weight + (0 if not e.declared else DECLARED_COST)
+             for e in package_edges if e.kind != TYPE_CHECKING}
+    return AnalysisReport(
+        graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
+        cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
+        violations=tuple(violations), package_cycles=tuple(strongly_connected(runtime)),
+        breakers=minimum_breakers(costs),
+        monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
+        warnings=tuple(warnings),
+    )
+
+
+def _assignment_warnings(assignment: Assignment) -> list[str]:
+    warnings = [f"roadmap: pattern '{pattern}' of package '{pkg}' matches no module"
+                for pkg, pattern in assignment.unmatched_patterns]
     for module, tied in sorted(assignment.ambiguous.items()):
         warnings.append(f"roadmap: module '{module}' is claimed equally by {', '.join(tied)}; "
                         f"assigned to {tied[0]}")
-    modules = tuple(_module_metrics(graph, fan_in, fan_out, package_of))
-    packages = tuple(group_metrics(graph, package_of.get))
+    return warnings
 
+
+def _group_sites(graph: ModuleGraph, package_of: dict[str, str]
+                 ) -> tuple[dict[tuple[str, str], list[ImportSite]], dict[str, list[ImportSite]]]:
+    """Import sites between two packages, and from a package to code no package claims."""
     grouped: dict[tuple[str, str], list[ImportSite]] = {}
     monolith_imports: dict[str, list[ImportSite]] = {}
     for site in graph.imports:
@@ -170,32 +201,20 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
             monolith_imports.setdefault(pa, []).append(site)
             continue
         grouped.setdefault((pa, pb), []).append(site)
+    return grouped, monolith_imports
 
-    package_edges = []
-    violations = []
-    for (a, b), sites in sorted(grouped.items()):
-        declared = b in roadmap.package(a).depends_on
-        package_edges.append(PackageEdge(a, b, edge_kind(sites), tuple(sites), declared))
-        if declared:
-            continue
-        if roadmap.rank(b) > roadmap.rank(a):
-            rule = "upward"
-            message = (f"{a} ({roadmap.package(a).category}) imports {b} "
-                       f"({roadmap.package(b).category}): dependencies must point down the layers")
-        else:
-            rule = "undeclared"
-            message = f"{a} imports {b}, which is not in its depends_on"
-        violations.append(Violation(a, b, rule, message, tuple(sites)))
 
-    runtime = {(e.source, e.target): e.weight for e in package_edges if e.kind != TYPE_CHECKING}
-    return AnalysisReport(
-        graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
-        cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
-        violations=tuple(violations), package_cycles=tuple(strongly_connected(runtime)),
-        breakers=minimum_breakers(runtime),
-        monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
-        warnings=tuple(warnings),
-    )
+def _violation(roadmap: Roadmap, edge: PackageEdge) -> Violation | None:
+    a, b = edge.source, edge.target
+    sites = edge.sites
+    if roadmap.ignore_type_checking_imports:
+        sites = tuple(s for s in sites if s.kind != TYPE_CHECKING)
+        if not sites:
+            return None
+    if roadmap.rank(b) > roadmap.rank(a):
+        return Violation(a, b, "upward", f"{a} ({roadmap.package(a).category}) imports {b} "
+                         f"({roadmap.package(b).category}): dependencies must point down the layers", sites)
+    return Violation(a, b, "undeclared", f"{a} imports {b}, which is not in its depends_on", sites)
 
 
 def _kind_rank(kind: str) -> int:
