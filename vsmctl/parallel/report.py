@@ -61,6 +61,7 @@ class ExperimentReport:
     last: float | None
     secondary_samples: int = 0
     ratio: dict[str, float] = field(default_factory=dict)
+    skipped: int = 0  # candidate runs skipped: their arguments could not be deep-copied (not samples)
 
     @property
     def match_rate(self) -> float:
@@ -150,7 +151,7 @@ def report(database: Path, experiment: str, since: float | None = None) -> Exper
         compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
         noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
         first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
-        secondary_samples=secondary_samples, ratio=ratio,
+        secondary_samples=secondary_samples, ratio=ratio, skipped=counts.get("skipped", 0),
     )
 
 
