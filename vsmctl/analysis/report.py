@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vsmctl.analysis import cache
@@ -124,18 +124,27 @@ def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = Tru
     frontend = frontend_for(path, language)
     found = frontend.discover(Path(path), excludes)
     workspace = Workspace.at(found.root)
+    prefix = _repo_prefix(found.root, workspace.root)
     if use_cache:
         hit = cache.load(workspace.cache_dir, found)
         if hit is not None:
-            return hit, True
+            return replace(hit, repo_prefix=prefix), True
     graph = frontend.build(found, progress)
     if use_cache:
         try:
             workspace.ensure_vsm_dir()
+            cache.store(workspace.cache_dir, found, graph)
         except Exception:
-            return graph, False  # a read-only workspace: analyze without caching
-        cache.store(workspace.cache_dir, found, graph)
-    return graph, False
+            pass  # a read-only workspace: analyze without caching
+    return replace(graph, repo_prefix=prefix), False
+
+
+def _repo_prefix(root: Path, repo_root: Path) -> str:
+    try:
+        rel = Path(root).resolve().relative_to(Path(repo_root).resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
 
 
 def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = False) -> AnalysisReport:
@@ -149,7 +158,7 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
     for a, b in edges:
         fan_out[a] += 1
         fan_in[b] += 1
-    warnings = [f"{p.location()}: {p.message}" for p in graph.problems]
+    warnings = [f"{p.location(graph.repo_prefix)}: {p.message}" for p in graph.problems]
     if roadmap is None:
         modules = tuple(_module_metrics(graph, fan_in, fan_out, {}))
         return AnalysisReport(graph, cached, None, components, modules, cycles, warnings=tuple(warnings))

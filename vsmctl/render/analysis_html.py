@@ -113,7 +113,7 @@ def to_html(report: AnalysisReport) -> str:
             "<h2>Roadmap violations</h2>",
             _table(["from", "to", "rule", "where"],
                    [[v.source, v.target, v.rule,
-                     "; ".join(f"{graph.modules[s.importer].path}:{s.line}" for s in v.sites)]
+                     "; ".join(f"{graph.display_path(graph.modules[s.importer].path)}:{s.line}" for s in v.sites)]
                     for v in report.violations]) if report.violations else "<p>None.</p>",
         ]
         if report.breakers and report.breakers.edges:
