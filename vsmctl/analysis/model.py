@@ -46,7 +46,7 @@ class Problem:
 
     path: str
     line: int | None
-    kind: str  # syntax-error | not-utf8 | unreadable
+    kind: str  # syntax-error | not-utf8 | unreadable | broken-symlink
     message: str
 
     def location(self, prefix: str = "") -> str:
