@@ -7,6 +7,7 @@ written to docs/graph-page.png (the README shows it).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -193,3 +194,23 @@ def test_names_are_text_never_markup(browser: Browser, tmp_path: Path) -> None:
     assert hostile in node_ids(browser)
     assert browser.js("document.querySelectorAll('img').length") == 0
     assert browser.js("document.title") != "1"
+
+
+def test_the_same_page_serves_proposals(browser: Browser, tmp_path: Path) -> None:
+    page = tmp_path / "proposal.html"
+    result = run_cli("analyze", "monolith", str(EXAMPLE), "-r", str(ROADMAP), "--propose", "--format", "html",
+                     "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    assert run_cli("analyze", "monolith", str(EXAMPLE), "--propose", "--format", "dot").returncode == 2
+    load(browser, page)
+    assert page_errors(browser) == []
+    proposal = json.loads(run_cli("analyze", "monolith", str(EXAMPLE), "-r", str(ROADMAP),
+                                                 "--propose", "--json").stdout)
+    assert set(node_ids(browser)) == {p["name"] for p in proposal["packages"]}
+    assert browser.js("document.getElementById('title').textContent").startswith("proposed packages (seeded)")
+    layers = browser.js("[...document.querySelectorAll('#filter-layer option')].map((o) => o.value)")
+    assert layers[:2] == ["", "wave 1"]
+    edge = browser.js("const g = document.querySelector('#edges .edge-group'); [g.dataset.source, g.dataset.target]")
+    click_edge(browser, edge[0], edge[1])
+    assert browser.js("document.querySelectorAll('#sites li').length") >= 1
+    assert overlaps(browser) == 0

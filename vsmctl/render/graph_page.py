@@ -17,6 +17,7 @@ from typing import Any
 
 from vsmctl.analysis.model import KIND_ORDER, TYPE_CHECKING, ImportSite, ModuleGraph, edge_kind
 from vsmctl.analysis.report import AnalysisReport
+from vsmctl.propose.proposal import Proposal
 from vsmctl.render.graph_view import BREAKER, COLOUR, OK, VIOLATION, GraphView, graph_view
 
 _ASSETS = "assets"
@@ -78,8 +79,7 @@ def _cyclic_edges(report: AnalysisReport, view: GraphView) -> set[tuple[str, str
     return out
 
 
-def _module_part(report: AnalysisReport, group_of: Callable[[str], str | None]) -> dict[str, Any]:
-    graph = report.graph
+def _module_part_of(graph: ModuleGraph, group_of: Callable[[str], str | None]) -> dict[str, Any]:
     modules = [{"name": m, "package": group_of(m), "path": graph.display_path(info.path), "lines": info.lines}
                for m, info in graph.modules.items()]
     edges = [{"source": a, "target": b, "kind": edge_kind(sites), "imports": len(sites),
@@ -108,7 +108,7 @@ def page_data(report: AnalysisReport) -> dict[str, Any]:
         "colours": dict(COLOUR),
         "statuses": [OK, VIOLATION, BREAKER],
         "type_checking": TYPE_CHECKING,
-        **_module_part(report, group_of),
+        **_module_part_of(graph, group_of),
     }
 
 
@@ -140,3 +140,48 @@ def to_page(data: dict[str, Any], extra_html: str = "") -> str:
         f"<script>{_script(_asset('graph_page.js'))}</script>"
         "</body></html>\n"
     )
+
+
+def _proposal_edges(proposal: Proposal, graph: ModuleGraph) -> list[dict[str, Any]]:
+    partition = proposal.partition
+    sites: dict[tuple[str, str], list[ImportSite]] = {}
+    for site in graph.imports:
+        a, b = partition.get(site.importer), partition.get(site.imported)
+        if a is not None and b is not None and a != b:
+            sites.setdefault((a, b), []).append(site)
+    breaking = set(proposal.breakers.edges)
+    inverted = {(i.source, i.target) for i in proposal.inversions}
+    member_of = {m: i for i, c in enumerate(proposal.cycles) for m in c.members}
+    edges = []
+    for (a, b), found in sorted(sites.items()):
+        status = BREAKER if (a, b) in breaking else VIOLATION if (a, b) in inverted else OK
+        kind = edge_kind(found)
+        edges.append({"source": a, "target": b, "imports": len(found), "status": status,
+                      "typing": kind == TYPE_CHECKING, "kind": kind, "kinds": _kinds(found),
+                      "cyclic": a in member_of and member_of.get(a) == member_of.get(b) and kind != TYPE_CHECKING,
+                      "violation": (a, b) in inverted, "sites": [_site(graph, s) for s in found]})
+    return edges
+
+
+def proposal_page_data(proposal: Proposal, graph: ModuleGraph) -> dict[str, Any]:
+    """The same page for `--propose`: proposed packages, layered by extraction wave."""
+    partition = proposal.partition
+    wave = {p: f"wave {i}" for i, members in enumerate(proposal.order, start=1) for p in members}
+    packages = [{"name": p.name, "layer": wave.get(p.name, "unplaced"), "modules": len(p.members), "lines": p.lines,
+                 "instability": round(p.coupling_out / (p.coupling_in + p.coupling_out), 3)
+                 if p.coupling_in + p.coupling_out else 0.0} for p in proposal.packages]
+    layers = [f"wave {i}" for i in range(1, len(proposal.order) + 1)]
+    return {
+        "title": f"proposed packages ({proposal.mode}): extraction waves",
+        "root": graph.display_path("").rstrip("/") or Path(graph.root).name,
+        "layers": layers + (["unplaced"] if any(p["layer"] == "unplaced" for p in packages) else []),
+        "packages": packages,
+        "edges": _proposal_edges(proposal, graph),
+        "breakers": [list(e) for e in proposal.breakers.edges],
+        "summary": {"modules": len(graph.modules), "imports": len(graph.imports), "cycles": len(proposal.cycles),
+                    "violations": len(proposal.inversions)},
+        "colours": dict(COLOUR),
+        "statuses": [OK, VIOLATION, BREAKER],
+        "type_checking": TYPE_CHECKING,
+        **_module_part_of(graph, partition.get),
+    }
