@@ -153,3 +153,36 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
             decisions.append(Decision(m, None, 0.0, None, 0.0, "no coupling to any target"))
     decisions.sort(key=lambda d: d.module)
     return target_of, decisions
+
+
+def new_packages(labels: dict[str, str], seeds: dict[str, str], weights: dict[tuple[str, str], float],
+                 unplaced: str) -> dict[str, str]:
+    """Clusters the roadmap seeds none of, and which hold together more than they lean on any
+    seeded module, become new packages (module -> cluster label): a roadmap that names some
+    packages must not force every other module into one of them."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for module, label in labels.items():
+        members[label].add(module)
+    seeded_labels = {labels[m] for m in seeds if m in labels}
+    inside: dict[str, float] = defaultdict(float)
+    to_seeds: dict[str, float] = defaultdict(float)
+    for (a, b), w in weights.items():
+        la, lb = labels.get(a), labels.get(b)
+        if la == lb and la is not None:
+            inside[la] += w
+            continue
+        for here, there in ((a, b), (b, a)):
+            if there in seeds and labels.get(here) not in seeded_labels:
+                to_seeds[labels[here]] += w
+    out = {}
+    for label, mods in members.items():
+        if label == unplaced or label in seeded_labels or len(mods) < 2:
+            continue
+        if inside[label] >= to_seeds[label]:
+            out.update(dict.fromkeys(mods, label))
+    return out
+
+
+def new_package_decisions(new: dict[str, str], names: dict[str, str]) -> list[Decision]:
+    return [Decision(m, names[label], 1.0, None, 0.0, "new package: coupled more within than to any seed")
+            for m, label in sorted(new.items())]
