@@ -78,15 +78,14 @@ def _common_prefix(modules: list[str]) -> str:
     return ".".join(prefix)
 
 
-def _by_centrality(graph: ModuleGraph, members: list[str]) -> list[str]:
-    """Members, the most connected inside the cluster first (ties: the shorter, then sorted name)."""
-    inside = set(members)
+def _inner_degree(graph: ModuleGraph, cluster_of: dict[str, str]) -> Counter[str]:
+    """How many modules of its own cluster each module is linked to by an import."""
     degree: Counter[str] = Counter()
-    for a, b in graph.edges():
-        if a != b and a in inside and b in inside:
+    for a, b in {(s.importer, s.imported) for s in graph.imports}:
+        if a != b and a in cluster_of and cluster_of[a] == cluster_of.get(b):
             degree[a] += 1
             degree[b] += 1
-    return sorted(members, key=lambda m: (-degree[m], m.count("."), m))
+    return degree
 
 
 def _slug(module: str) -> str:
@@ -100,6 +99,7 @@ def suggest_names(graph: ModuleGraph, clusters: dict[str, list[str]],
     (a taken name falls back to the next most central member, and module names are unique)."""
     names: dict[str, str] = {}
     used: set[str] = set(taken or ())
+    degree = _inner_degree(graph, {m: label for label, ms in clusters.items() for m in ms})
     for label in sorted(clusters, key=lambda lab: (-len(clusters[lab]), lab)):
         members = sorted(clusters[label])
         if label == UNPLACED:
@@ -107,7 +107,7 @@ def suggest_names(graph: ModuleGraph, clusters: dict[str, list[str]],
             continue
         prefix = _common_prefix(members)
         candidates = ([prefix] if prefix.count(".") >= 1 or len(members) == 1 else [])
-        candidates += _by_centrality(graph, members)
+        candidates += sorted(members, key=lambda m: (-degree[m], m.count("."), m))  # most central first
         name = next((_slug(c) for c in candidates if _slug(c) not in used), _slug(label))
         used.add(name)
         names[label] = name

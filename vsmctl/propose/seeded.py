@@ -11,6 +11,7 @@ from vsmctl.propose.atoms import Atoms
 # Belonging to the same Python package is a (weak) link too: an __init__ and its modules, a
 # module and its package. Weight per parent-child pair.
 CONTAINMENT_WEIGHT = 1.0
+SEEDED_CLUSTER_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -156,29 +157,35 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
 
 
 def new_packages(labels: dict[str, str], seeds: dict[str, str], weights: dict[tuple[str, str], float],
-                 unplaced: str) -> dict[str, str]:
-    """Clusters the roadmap seeds none of, and which hold together more than they lean on any
-    seeded module, become new packages (module -> cluster label): a roadmap that names some
-    packages must not force every other module into one of them."""
+                 unplaced: str, hubs: tuple[str, ...] = ()) -> dict[str, str]:
+    """The unseeded part of each cluster becomes a new package (module -> cluster label) when it
+    holds together more than it leans on the seeded modules: a roadmap that names some packages
+    must not force every other module into one of them. Links to hubs (which everything imports)
+    do not count, and links are degree-normalised, as in the clustering."""
+    from vsmctl.propose.coupling import normalized
+
+    set_aside = set(hubs)
+    weights = normalized({k: w for k, w in weights.items() if k[0] not in set_aside and k[1] not in set_aside})
     members: dict[str, set[str]] = defaultdict(set)
     for module, label in labels.items():
-        members[label].add(module)
-    seeded_labels = {labels[m] for m in seeds if m in labels}
+        if module not in seeds and label != unplaced:
+            members[label].add(module)
     inside: dict[str, float] = defaultdict(float)
     to_seeds: dict[str, float] = defaultdict(float)
     for (a, b), w in weights.items():
-        la, lb = labels.get(a), labels.get(b)
-        if la == lb and la is not None:
-            inside[la] += w
-            continue
         for here, there in ((a, b), (b, a)):
-            if there in seeds and labels.get(here) not in seeded_labels:
+            if here in seeds or here not in labels:
+                continue
+            if there in seeds:
                 to_seeds[labels[here]] += w
+            elif labels.get(there) == labels[here] and here < there:
+                inside[labels[here]] += w
+    # a cluster the roadmap already reaches into (some member seeded) must show more cohesion
+    seeded_labels = {labels[m] for m in seeds if m in labels}
     out = {}
     for label, mods in members.items():
-        if label == unplaced or label in seeded_labels or len(mods) < 2:
-            continue
-        if inside[label] >= to_seeds[label]:
+        bar = to_seeds[label] * (SEEDED_CLUSTER_MARGIN if label in seeded_labels else 1.0)
+        if len(mods) >= 2 and inside[label] > bar:
             out.update(dict.fromkeys(mods, label))
     return out
 

@@ -9,7 +9,7 @@ from vsmctl.analysis.model import ModuleGraph
 from vsmctl.analysis.report import gc_paused, load_graph
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.propose.atoms import Atoms, build_atoms
-from vsmctl.propose.community import UNPLACED, communities
+from vsmctl.propose.community import UNPLACED, Clustering, communities
 from vsmctl.propose.coupling import add_weights, import_weights
 from vsmctl.propose.proposal import Notes, Proposal, describe, suggest_names
 from vsmctl.propose.roadmap_writer import PackagePlan, WriteResult, write_proposal
@@ -48,7 +48,7 @@ def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: i
     is_package = {m: info.is_package for m, info in graph.modules.items()}
     clustering = communities(atoms, weights, set(graph.edges()), is_package, None if seeds else packages)
     if seeds:
-        partition, decisions = _seeded(graph, atoms, weights, seeds, clustering.labels)
+        partition, decisions = _seeded(graph, atoms, weights, seeds, clustering)
         mode, note = "seeded", None
     else:
         partition = {m: label for m, label in clustering.labels.items() if label != UNPLACED}
@@ -77,10 +77,10 @@ def _named(graph: ModuleGraph, labels: dict[str, str]) -> dict[str, str]:
 
 
 def _seeded(graph: ModuleGraph, atoms: Atoms, weights: dict[tuple[str, str], float], seeds: dict[str, str],
-            labels: dict[str, str]) -> tuple[dict[str, str], list[Decision]]:
+            clustering: Clustering) -> tuple[dict[str, str], list[Decision]]:
     """Seeds stay; clusters no seed reaches become new packages; the rest goes where it is most
     coupled (the package layout breaks ties, as a weak link: said in the docs)."""
-    new = new_packages(labels, seeds, weights, UNPLACED)
+    new = new_packages(clustering.labels, seeds, weights, UNPLACED, clustering.hubs)
     clusters: dict[str, list[str]] = {}
     for module, label in new.items():
         clusters.setdefault(label, []).append(module)
