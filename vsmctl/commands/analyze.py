@@ -118,10 +118,11 @@ def _render_graph(report: object, fmt: GraphFormat) -> str:
 
 
 def _warn_problems(report: object) -> None:
-    problems = report.graph.problems  # type: ignore[attr-defined]
-    if problems:
-        typer.echo(f"warning: {len(problems)} file(s) could not be analyzed "
-                   f"(first: {problems[0].location()}: {problems[0].message})", err=True)
+    graph = report.graph  # type: ignore[attr-defined]
+    if graph.problems:
+        first = graph.problems[0]
+        typer.echo(f"warning: {len(graph.problems)} file(s) could not be analyzed "
+                   f"(first: {first.location(graph.repo_prefix)}: {first.message})", err=True)
 
 
 def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | None, write: bool, history: int,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from rich.markup import escape
+
 from vsmctl.analysis.model import ModuleGraph
 from vsmctl.propose.proposal import Notes, Proposal
 from vsmctl.propose.scoring import Score
 from vsmctl.propose.seeded import Decision
+from vsmctl.render.tables import new_table, print_table
 
 MAX_LIST = 8
 METHOD = {
@@ -18,7 +21,7 @@ METHOD = {
 
 
 def _site(graph: ModuleGraph | None, site: Any) -> dict[str, Any]:
-    file = graph.modules[site.importer].path if graph is not None else None
+    file = graph.display_path(graph.modules[site.importer].path) if graph is not None else None
     return {"file": file, "line": site.line, "importer": site.importer, "imported": site.imported,
             "kind": site.kind, "text": site.text}
 
@@ -63,33 +66,31 @@ def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None
 
 
 def _print_packages(console: Any, proposal: Proposal) -> None:
-    from rich.table import Table
-
     how = METHOD[proposal.mode]
     s = proposal.score
     console.print(f"[bold]Proposed packages[/]: {len(proposal.packages)}, {how}; modularity {s.modularity}, "
                   f"TurboMQ {s.turbomq}, {s.cross_edges} import edges cross a boundary", highlight=False)
-    table = Table(title_justify="left")
-    for col in ("package", "modules", "lines", "cohesion", "out", "in", "depends on"):
-        table.add_column(col, justify="left" if col in ("package", "depends on") else "right")
+    table = new_table(("package", "modules", "lines", "cohesion", "out", "in", "depends on"),
+                      right=("modules", "lines", "cohesion", "out", "in"))
     for p in proposal.packages:
-        table.add_row(p.name, str(len(p.members)), str(p.lines), str(p.cohesion), str(p.coupling_out),
-                      str(p.coupling_in), ", ".join(p.depends_on))
-    console.print(table)
+        table.add_row(escape(p.name), str(len(p.members)), str(p.lines), str(p.cohesion), str(p.coupling_out),
+                      str(p.coupling_in), escape(", ".join(p.depends_on)))
+    print_table(console, table)
 
 
 def _print_members(console: Any, proposal: Proposal, graph: ModuleGraph) -> None:
     for p in proposal.packages:
-        more = f" … (+{len(p.members) - MAX_LIST})" if len(p.members) > MAX_LIST else ""
-        shown = ", ".join(p.members[:MAX_LIST]) + more
+        limit = MAX_LIST if console.is_terminal else len(p.members)  # whole outside a terminal
+        more = f" … (+{len(p.members) - limit})" if len(p.members) > limit else ""
+        shown = ", ".join(p.members[:limit]) + more
         console.print(f"[bold]{p.name}[/]: {shown}", highlight=False)
         for why in p.bound:
             console.print(f"    kept together: {why}", highlight=False)
         if p.crossing:
             site = p.crossing[0]
             more = f" (+{len(p.crossing) - 1} more)" if len(p.crossing) > 1 else ""
-            console.print(f"    crosses its boundary: {graph.modules[site.importer].path}:{site.line} "
-                          f"[cyan]{site.text}[/]{more}", highlight=False)
+            where = f"{graph.display_path(graph.modules[site.importer].path)}:{site.line}"
+            console.print(f"    crosses its boundary: {where} [cyan]{site.text}[/]{more}", highlight=False)
 
 
 def _decision_line(d: Decision) -> str:
