@@ -12,7 +12,7 @@ from vsmctl.locate import workspace_root
 
 VSM_DIR = ".vsm"
 # What vsmctl keeps in .vsm/ but never commits (DESIGN.md, "The workspace").
-VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n"
+VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n*.bak\n"  # *.bak: event-log backups (repair-log)
 
 
 def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> None:

@@ -368,3 +368,11 @@ def rebuild(workspace: Path = WORKSPACE) -> None:
     store = _store(workspace)
     flags = store.rebuild()
     typer.echo(f"rebuilt {store.workspace.flags_path} from {store.workspace.events_path}: {len(flags)} flag(s)")
+
+
+@app.command("repair-log")
+def repair_log(workspace: Path = WORKSPACE) -> None:
+    """Move a torn last line (a crash during an append) out of the event log, keeping a backup of the whole log."""
+    repair = _store(workspace).repair_log()
+    typer.echo(f"removed the incomplete line {repair.line} ({len(repair.removed)} bytes) from the event log; "
+               f"the log as it was is kept in {repair.backup}; flags.json rebuilt")
