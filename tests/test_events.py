@@ -1,13 +1,16 @@
 import multiprocessing
 import os
 import re
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from vsmctl.errors import InputError
 from vsmctl.events import CorruptLogError, EventLog, TornLogError
-from vsmctl.workspace import atomic_write_text
+from vsmctl.workspace import atomic_write_text, current_umask
 
 
 def test_append_and_read_back(tmp_path):
@@ -128,3 +131,53 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     atomic_write_text(target, "new")
     assert target.read_text() == "new"
     assert os.listdir(tmp_path) == ["flags.json"]  # no temp files left behind
+
+
+@pytest.fixture()
+def umask():
+    """Set the process umask for one test (restored after)."""
+    saved = os.umask(0o022)
+    os.umask(saved)
+
+    def set_(mask: int) -> None:
+        os.umask(mask)
+
+    yield set_
+    os.umask(saved)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("mask, expected", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_atomic_write_gives_a_new_file_the_umask_mode(tmp_path, umask, mask, expected):
+    umask(mask)
+    assert current_umask() == mask
+    target = tmp_path / "flags.json"
+    atomic_write_text(target, "{}")
+    assert mode(target) == expected
+
+
+@pytest.mark.parametrize("kept", [0o640, 0o604, 0o755])
+def test_atomic_write_keeps_an_existing_file_mode(tmp_path, umask, kept):
+    umask(0o077)  # would give 0600 to a new file
+    target = tmp_path / "flags.json"
+    target.write_text("old")
+    target.chmod(kept)
+    atomic_write_text(target, "new")
+    assert target.read_text() == "new" and mode(target) == kept
+
+
+def test_flag_files_are_readable_by_other_users_under_the_usual_umask(tmp_path):
+    """The reported case: an application running as another user must be able to read flags.json."""
+    from conftest import run_cli
+
+    result = subprocess.run(["sh", "-c", 'umask 022 && exec "$@"', "sh", sys.executable, "-m", "vsmctl", "flag",
+                             "create", "f", "--workspace", str(tmp_path)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in ("flags.json", "events.jsonl", ".gitignore"):
+        assert mode(tmp_path / ".vsm" / name) == 0o644, name
+    assert run_cli("flag", "flip", "f", "on", "--workspace", str(tmp_path), cwd=tmp_path).returncode == 0
+    assert mode(tmp_path / ".vsm" / "flags.json") == 0o644
