@@ -76,7 +76,7 @@ class FlagStore:
         flags = self.current()
         if key not in flags:
             known = ", ".join(sorted(flags)) or "none yet"
-            raise InputError(f"unknown flag '{key}' (flags: {known})")
+            raise InputError(f"unknown flag {key!r} (flags: {known})")
         return flags[key]
 
     def history(self, key: str | None = None) -> list[Event]:
@@ -202,7 +202,7 @@ class FlagStore:
         """The flag's definition right after event `target` (e.g. `e12` or `12`), or as of a time."""
         events = self.history(key)
         if not events:
-            raise InputError(f"unknown flag '{key}': it has no history")
+            raise InputError(f"unknown flag {key!r}: it has no history")
         chosen: Event | None = None
         seq = target[1:] if target[:1] in ("e", "E") else target
         if seq.isdigit():
