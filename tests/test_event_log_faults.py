@@ -114,3 +114,36 @@ def test_a_log_replaced_by_another_valid_log_asks_for_rebuild(ws):
     one_error_line(flag(ws, "list"), "is not the log flags.json was made from")
     assert flag(ws, "rebuild").returncode == 0
     assert flag(ws, "list").returncode == 0
+
+
+def _changer(root, name, n):
+    from vsmctl.flags.store import FlagStore
+    from vsmctl.workspace import Workspace
+
+    store = FlagStore(Workspace(root))
+    for i in range(n):
+        def mutate(f, i=i):
+            f["owner"] = f"{name}-{i}"
+            return f
+        store.change("f1", "set", mutate, name)
+
+
+def test_two_processes_changing_flags_lose_no_event(ws):
+    """docs/reliability.md runs this with VSMCTL_FLAG_CHANGES=10000."""
+    import multiprocessing
+    import os
+
+    n = int(os.environ.get("VSMCTL_FLAG_CHANGES", "300"))
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_changer, args=(ws, f"w{k}", n)) for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(3600)
+    assert [p.exitcode for p in procs] == [0, 0]
+    log = EventLog(log_path(ws)).read()
+    assert [e.seq for e in log] == list(range(1, 3 + 2 * n + 1))
+    for name in ("w0", "w1"):
+        assert [e.data["after"]["owner"] for e in log if e.actor == name] == [f"{name}-{i}" for i in range(n)]
+    flags = json.loads((ws / ".vsm" / "flags.json").read_text())
+    assert flags["last_seq"] == 3 + 2 * n and flags["flags"]["f1"] == log[-1].data["after"]
