@@ -120,17 +120,17 @@ def test_rollback_to_a_step(example_repo):
 def test_killed_during_a_step_then_resumed(example_repo):
     proc = subprocess.Popen([sys.executable, "-m", "vsmctl", "extract", "subsystem", "vsm-config"], cwd=example_repo,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "VSMCTL_PAUSE_AT": "move"})
-    assert proc.stdout.readline().strip() == "paused at move"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
+                            env={**os.environ, "VSMCTL_KILL_AT": "step:move:after-stage"})
+    assert proc.wait(120) == -signal.SIGKILL
     r = git.Repo(example_repo)
     # the user's checkout: exactly at the scaffold step's commit, nothing half-done in it
     assert r.head.commit.message.startswith("vsmctl extract vsm-config: step 1/3 scaffold")
     assert not r.is_dirty(untracked_files=True)
     assert (example_repo / MONOLITH / "vsm" / "config" / "settings.py").is_file()
     status = run_cli("extract", "status", "vsm-config", "--json", cwd=example_repo)
-    assert '"remaining"' not in status.stdout and '"status": "running"' in status.stdout
+    assert '"status": "interrupted"' in status.stdout
+    human = run_cli("extract", "status", "vsm-config", cwd=example_repo).stdout
+    assert "interrupted at step move: run `vsmctl extract resume vsm-config` or rollback" in human
     result = extract(example_repo, "resume", "vsm-config")
     assert result.returncode == 0, result.stderr
     assert_extracted(example_repo, "vsm-config", ["scaffold", "move", "shim"])
