@@ -50,8 +50,14 @@ def assert_extracted(repo, name, steps):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
-@pytest.mark.parametrize("package", ["vsm-core", "vsm-telemetry", "vsm-goldrush", "vsm-rate-limiter", "vsm-config",
-                                     "vsm-s3-control"])
+MATRIX = pytest.mark.extraction_matrix
+
+
+# the default run keeps one package (both approaches); CI runs every package: pytest -m extraction_matrix
+@pytest.mark.parametrize("package", [
+    pytest.param("vsm-core", marks=MATRIX), pytest.param("vsm-telemetry", marks=MATRIX), "vsm-goldrush",
+    pytest.param("vsm-rate-limiter", marks=MATRIX), pytest.param("vsm-config", marks=MATRIX),
+    pytest.param("vsm-s3-control", marks=MATRIX)])
 def test_extract_in_both_modes_and_roll_back_exactly(example_repo, package):
     before = tree_hash(example_repo)
     result = extract(example_repo, "subsystem", package)
@@ -217,3 +223,199 @@ def test_bad_template_is_refused_before_anything_starts(example_repo):
     result = extract(example_repo, "subsystem", "vsm-config", "--template", str(example_repo / "no-such-template"))
     assert result.returncode == 2 and "no such folder" in result.stderr
     assert git.Repo(example_repo).active_branch.name == "main"
+
+
+# --- kills at every git operation (issue 16 item 1) ----------------------------------------------
+FAST_TESTS = "python -c \"import sys; sys.exit(0)\""
+KILL_PACKAGE = "vsm-s5-policy"
+
+
+@pytest.fixture(scope="module")
+def fast_repo_template(tmp_path_factory):
+    """The example repository with a test command that takes no time: the kill matrix checks git
+    and the event log, and the real suite runs in the tests above."""
+    import shutil
+
+    from conftest import EXAMPLE, ROADMAP
+
+    repo_dir = tmp_path_factory.mktemp("fast") / "repo"
+    shutil.copytree(EXAMPLE, repo_dir / MONOLITH, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    text = ROADMAP.read_text()
+    old = "test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests"
+    assert old in text
+    (repo_dir / "roadmap.yaml").write_text(text.replace(old, f"test_command: {FAST_TESTS}"))
+    repo = git.Repo.init(repo_dir, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test User")
+        cfg.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.index.commit("the monolith")
+    return repo_dir
+
+
+def _clone(template, dest):
+    import shutil
+
+    shutil.copytree(template, dest, symlinks=True)
+    return dest
+
+
+def fingerprint(repo):
+    """What an extraction left: the committed tree (the event log and flags.json by event types only,
+    their times differ between runs), the commit subjects since the base, a clean checkout."""
+    import json
+
+    r = git.Repo(repo)
+    assert not r.is_dirty(untracked_files=True)
+    files = [line for line in r.git.ls_tree("-r", "HEAD").splitlines()
+             if not line.endswith((".vsm/events.jsonl", ".vsm/flags.json"))]
+    subjects = [c.summary for c in r.iter_commits("main..HEAD")][::-1]
+    log = repo / ".vsm" / "events.jsonl"
+    events = [json.loads(line)["type"] for line in log.read_text().splitlines()] if log.exists() else []
+    return r.active_branch.name, files, subjects, events
+
+
+def _status(repo):
+    import json
+
+    result = run_cli("extract", "status", "--json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["extractions"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(fast_repo_template, tmp_path_factory):
+    """Per approach: every fault point an uninterrupted run passes, and what it leaves."""
+    runs = {}
+    for via in ("strangler", "abstraction"):
+        repo = _clone(fast_repo_template, tmp_path_factory.mktemp(via) / "repo")
+        trace = repo.parent / "points.txt"
+        result = extract(repo, "subsystem", KILL_PACKAGE, "--via", via, env={"VSMCTL_TRACE_POINTS": str(trace)})
+        assert result.returncode == 0, result.stderr
+        runs[via] = (trace.read_text().split(), fingerprint(repo))
+    return runs
+
+
+def _kill_then_recover(template, tmp_path, via, point, uninterrupted):
+    points, expected = uninterrupted[via]
+    assert point in points, f"{point} is not a fault point of a {via} run ({points})"
+    repo = _clone(template, tmp_path / "repo")
+    killed = extract(repo, "subsystem", KILL_PACKAGE, "--via", via, env={"VSMCTL_KILL_AT": point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    states = _status(repo)
+    if not states:
+        # killed before the branch existed: nothing to explain, and a rerun starts cleanly
+        assert point in ("start:after-worktree", "start:after-commit")
+        assert git.Repo(repo).active_branch.name == "main"
+        result = extract(repo, "subsystem", KILL_PACKAGE, "--via", via)
+    elif states[0]["status"] == "interrupted":
+        assert "interrupted at step" in states[0]["message"]
+        result = extract(repo, "resume", KILL_PACKAGE)
+    else:
+        assert states[0]["status"] == "done" and point.endswith("after-merge")
+        result = extract(repo, "status", KILL_PACKAGE)
+    assert result.returncode == 0, result.stderr
+    assert fingerprint(repo) == expected  # the same tree, no duplicate commits or events
+
+
+SOME_POINTS = [("strangler", "start:after-branch"), ("strangler", "step:move:after-commit"),
+               ("abstraction", "step:abstraction:after-merge")]
+SEQUENCES = {"strangler": ("scaffold", "move", "shim"), "abstraction": ("scaffold", "copy", "abstraction")}
+ALL_POINTS = [(via, f"start:after-{what}") for via in SEQUENCES
+              for what in ("worktree", "commit", "branch", "checkout")] + [
+    (via, f"step:{step}:after-{what}") for via, steps in SEQUENCES.items()
+    for step in steps for what in ("worktree", "apply", "stage", "commit", "merge")]
+
+
+@pytest.mark.parametrize(("via", "point"), SOME_POINTS)
+def test_a_kill_at_a_git_operation_resumes_to_the_same_tree(fast_repo_template, tmp_path, via, point, uninterrupted):
+    _kill_then_recover(fast_repo_template, tmp_path, via, point, uninterrupted)
+
+
+@MATRIX
+@pytest.mark.parametrize(("via", "point"), [p for p in ALL_POINTS if p not in SOME_POINTS])
+def test_a_kill_at_every_git_operation_resumes_to_the_same_tree(fast_repo_template, tmp_path, via, point,
+                                                                 uninterrupted):
+    _kill_then_recover(fast_repo_template, tmp_path, via, point, uninterrupted)
+
+
+def test_every_fault_point_is_in_the_matrix(uninterrupted):
+    for via, (points, _) in uninterrupted.items():
+        assert sorted(set(points)) == sorted(p for v, p in ALL_POINTS if v == via)
+
+
+# --- bad input and history (issue 16 item 8 and 9, issue 10 defect 9) -----------------------------
+def test_a_package_path_outside_the_repository_is_refused_even_in_dry_run(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    roadmap = repo / "roadmap.yaml"
+    roadmap.write_text(roadmap.read_text().replace("  vsm-config:\n", "  vsm-config:\n    path: ../../escaped\n", 1))
+    git.Repo(repo).git.commit("-am", "a path outside")
+    for args in (("--dry-run",), ()):
+        result = extract(repo, "subsystem", "vsm-config", *args)
+        assert result.returncode == 2 and "packages.vsm-config.path: expected a folder inside" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path.parent / "escaped").exists() and not (tmp_path / "escaped").exists()
+    assert [h.name for h in git.Repo(repo).heads] == ["main"]
+
+
+def test_status_of_a_path_is_refused(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    for command in (("status", "../../evil"), ("resume", "../evil"), ("rollback", "a..b"), ("finish", "/etc/x")):
+        result = extract(repo, *command)
+        assert result.returncode == 2 and "is not a package name" in result.stderr, result.stderr
+
+
+def test_a_template_with_tasks_is_refused_before_anything_is_written(fast_repo_template, tmp_path):
+    import shutil
+
+    from vsmctl.resources import templates_dir
+
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    template = tmp_path / "tasks-template"
+    shutil.copytree(templates_dir() / "python-package", template)
+    with open(template / "copier.yml", "a") as handle:
+        handle.write("_tasks:\n  - touch pwned\n")
+    before = fingerprint(repo)
+    result = extract(repo, "subsystem", "vsm-config", "--template", str(template))
+    assert result.returncode == 2 and "_tasks" in result.stderr
+    assert fingerprint(repo) == before and [h.name for h in git.Repo(repo).heads] == ["main"]
+    assert not list(tmp_path.rglob("pwned"))
+
+
+def test_rollback_refuses_to_drop_a_user_commit_unless_forced(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    assert extract(repo, "subsystem", KILL_PACKAGE).returncode == 0
+    (repo / "NOTES.md").write_text("my work\n")
+    r = git.Repo(repo)
+    r.git.add("NOTES.md")
+    r.git.commit("-m", "my notes on the migration branch")
+    mine = r.head.commit.hexsha
+    for args in (("--to", "move"), ()):
+        result = extract(repo, "rollback", KILL_PACKAGE, *args)
+        assert result.returncode == 2 and mine[:8] in result.stderr and "my notes" in result.stderr
+        assert r.head.commit.hexsha == mine
+    result = extract(repo, "rollback", KILL_PACKAGE, "--to", "move", "--force")
+    assert result.returncode == 0, result.stderr
+    assert not (repo / "NOTES.md").exists()
+    assert _status(repo)[0]["remaining"] == ["move", "shim"]
+
+
+def test_an_ignored_vsm_folder_is_handled(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    (repo / ".gitignore").write_text(".vsm/\n")
+    r = git.Repo(repo)
+    r.git.add(".gitignore")
+    r.git.commit("-m", "ignore .vsm")
+    result = extract(repo, "subsystem", KILL_PACKAGE, "--via", "abstraction")
+    assert result.returncode == 0, result.stderr
+    tracked = r.git.ls_files(".vsm").split()
+    assert tracked == [".vsm/events.jsonl", ".vsm/flags.json"]
+    assert _status(repo)[0]["status"] == "done"
+
+
+def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    (repo / ".vsm").mkdir()
+    (repo / ".vsm" / ".gitignore").write_text("cache/\n")
+    result = extract(repo, "subsystem", KILL_PACKAGE)
+    assert result.returncode == 2 and ".vsm/.gitignore" in result.stderr
