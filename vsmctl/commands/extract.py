@@ -105,12 +105,19 @@ def rollback(name: str = typer.Argument(...),
     typer.echo(f"{name}: rolled back {'to before ' + to if to else 'to before the extraction'} ({event})")
 
 
+def _new_violations(root: Path, roadmap: Path | None) -> int:
+    """For the `violations` gate: what `vsmctl check` would report as new."""
+    from vsmctl.check.service import run_check
+
+    return len(run_check(root, roadmap, use_cache=False).new)
+
+
 @app.command("finish")
 def finish(name: str = typer.Argument(...), roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
            workspace: Path = WORKSPACE) -> None:
     """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
     from vsmctl.strangler import service
 
-    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace))
+    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations)
     typer.echo("\n".join(["gates:", *[f"  {r.name}: {r.detail}" for r in results]]))
     typer.echo(f"{name}: old code removed")

@@ -124,8 +124,6 @@ def _graph_importers(graph: Any, moved: set[str], repo: Path) -> set[str]:
 def _text_importers(repo: Path, roots: list[str], package_dir: str, skip: set[str]) -> set[str]:
     """Every Python file of the repository that names a moved module in its text (tests, scripts,
     conftest, docs examples, string references); `from parent import leaf` is caught by the parent."""
-    from vsmctl.strangler.python.codemods import mentions
-
     from_parent = [re.compile(rf"from\s+{re.escape(parent)}\s+import\b[^\n]*\b{re.escape(leaf)}\b")
                    for parent, _, leaf in (r.rpartition(".") for r in roots) if parent]
     found = set()
@@ -163,6 +161,11 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
     source_root = (Path(graph.root) / graph.source_roots[0]).resolve()
     return ExtractionPlan(package, import_name, package_dir, _rel(source_root, repo), moves, tuple(files),
                           tuple(sorted(importers)), mode, f"extract.{package}")
+
+
+def mentions(source: str, names: list[str]) -> bool:
+    """Cheap pre-filter: could this file refer to any of the names at all?"""
+    return any(n in source for n in names)
 
 
 def python_files(repo: Path, exclude: tuple[str, ...] = ()) -> list[Path]:

@@ -274,8 +274,3 @@ def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> b
             moving or module.split(".")[0] in {o.split(".")[0] for o in moves.mapping}):
         return True
     return any(old in source or old.rpartition(".")[0] + " import" in source for old in moves.mapping)
-
-
-def mentions(source: str, names: Sequence[str]) -> bool:
-    """Cheap pre-filter: could this file refer to any of the names at all?"""
-    return any(n in source for n in names)
