@@ -419,3 +419,42 @@ def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
     (repo / ".vsm" / ".gitignore").write_text("cache/\n")
     result = extract(repo, "subsystem", KILL_PACKAGE)
     assert result.returncode == 2 and ".vsm/.gitignore" in result.stderr
+
+
+# --- gates: typed data, evaluated to typed results -------------------------------------------------
+def test_gates_evaluate_to_typed_results(tmp_path):
+    from vsmctl.flags import changes
+    from vsmctl.flags.store import FlagStore
+    from vsmctl.roadmap.model import Gates
+    from vsmctl.strangler.gates import evaluate
+    from vsmctl.strangler.moves import Moves
+    from vsmctl.strangler.plan import ExtractionPlan
+    from vsmctl.workspace import Workspace
+
+    (tmp_path / ".git").mkdir()
+    plan = ExtractionPlan("vsm-x", "vsm_x", "packages/vsm-x", ".", Moves({"a": "vsm_x"}), (), (), "abstraction",
+                          "extract.vsm-x")
+    store = FlagStore(Workspace(tmp_path))
+    store.change(plan.flag, "created", changes.create(changes.cutover_flag(plan.flag, "vsm-x", "2026-01-01")), "t")
+
+    def held(gates, violations=None):
+        return {r.name: r.held for r in evaluate(tmp_path, plan, gates, violations)}
+
+    assert held(Gates(tests="pass", flag_rollout=100, soak=0)) == {"tests": True, "flag_rollout": False,
+                                                                   "soak": False}
+    store.change(plan.flag, "flipped", changes.flip(plan.flag, True), "t")
+    assert held(Gates(flag_rollout=100, soak=0)) == {"flag_rollout": True, "soak": True}
+    assert held(Gates(soak=86400)) == {"soak": False}  # at 100% for seconds, not a day
+    assert held(Gates(parallel_run_match=99.9, min_samples=10)) == {"parallel_run": False}  # no observations
+    assert held(Gates(violations=0), lambda: 2) == {"violations": False}
+    assert held(Gates(violations=2), lambda: 2) == {"violations": True}
+    assert held(Gates(api_compatible=True)) == {"api_compatible": False}  # never claimed unchecked
+
+
+def test_steps_are_a_registry_of_classes_with_plan_and_apply():
+    from vsmctl.strangler.steps import REGISTRY, SEQUENCES, sequence
+
+    assert set(REGISTRY) == {"scaffold", "move", "copy", "shim", "abstraction", "finish"}
+    assert all(callable(s.plan) and callable(s.apply) for s in REGISTRY.values())
+    assert sequence("strangler", no_shims=True) == ["scaffold", "move"]
+    assert all(set(steps) <= set(REGISTRY) for steps in SEQUENCES.values())
