@@ -458,3 +458,90 @@ def test_steps_are_a_registry_of_classes_with_plan_and_apply():
     assert all(callable(s.plan) and callable(s.apply) for s in REGISTRY.values())
     assert sequence("strangler", no_shims=True) == ["scaffold", "move"]
     assert all(set(steps) <= set(REGISTRY) for steps in SEQUENCES.values())
+
+
+# --- real project shapes (issue 10) ---------------------------------------------------------------
+def src_layout_project(root, test_command="python -m pytest -q -p no:cacheprovider"):
+    """A src-layout project whose tests live outside `monolith:` and turn warnings into errors."""
+    from conftest import write_tree
+
+    write_tree(root, {
+        "pyproject.toml": """
+            [project]
+            name = "shop"
+            version = "1.0"
+            requires-python = ">=3.10"
+
+            [tool.pytest.ini_options]
+            pythonpath = ["src"]
+            testpaths = ["tests"]
+            filterwarnings = ["error"]
+            """,
+        "roadmap.yaml": f"""
+            monolith: src
+            test_command: {test_command}
+            packages:
+              shop-billing:
+                category: core
+                modules: [shop.billing]
+            """,
+        "src/shop/__init__.py": "",
+        "src/shop/app.py": "from shop.billing.invoice import total\n\n\ndef run():\n    return total([1, 2])\n",
+        "src/shop/billing/__init__.py": "from shop.billing.invoice import total\n\n__all__ = ['total']\n",
+        "src/shop/billing/invoice.py": "def total(items):\n    return sum(items)\n",
+        "tests/conftest.py": "import shop.billing.invoice  # noqa: F401\n",
+        "tests/test_shop.py": """
+            from unittest import mock
+
+            import shop.billing
+            from shop.app import run
+            from shop.billing import invoice
+
+
+            def test_total():
+                assert invoice.total([1, 2, 3]) == 6 and shop.billing.total([1]) == 1
+
+
+            def test_run_patched():
+                with mock.patch("shop.billing.invoice.total", return_value=42):
+                    assert run() == 3  # app bound total at import time
+            """,
+        "scripts/report.py": "from shop.billing.invoice import total\n\nprint(total([1]))\n",
+    })
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test User")
+        cfg.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.index.commit("the shop")
+    return root
+
+
+def test_importers_outside_the_monolith_folder_are_rewritten(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # tests, conftest and scripts: rewritten, so nothing imports through a shim (filterwarnings = error)
+    assert "from shop_billing import invoice" in (repo / "tests" / "test_shop.py").read_text()
+    assert 'mock.patch("shop_billing.invoice.total"' in (repo / "tests" / "test_shop.py").read_text()
+    assert "import shop_billing.invoice" in (repo / "tests" / "conftest.py").read_text()
+    assert "from shop_billing.invoice import total" in (repo / "scripts" / "report.py").read_text()
+    for path in repo.rglob("*.py"):
+        text = path.read_text()
+        if "vsmctl extract" not in text:  # not a shim itself
+            assert "shop.billing" not in text, path
+
+
+def test_a_package_shim_is_the_new_package_itself(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    assert extract(repo, "subsystem", "shop-billing").returncode == 0
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); sys.path[:0] = ['src', 'packages/shop-billing']\n"
+            "from unittest import mock\n"
+            "import shop.billing, shop_billing, shop.billing.invoice as old, shop_billing.invoice as new\n"
+            "with mock.patch('shop.billing.invoice.total', return_value=7):\n    patched = new.total([1])\n"
+            "print(shop.billing is shop_billing, old is new, patched, new.__spec__.name,\n"
+            "      sorted(m for m in sys.modules if 'billing' in m))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[0] == ("True True 7 shop_billing.invoice ['shop.billing', 'shop.billing.invoice', "
+                                         "'shop_billing', 'shop_billing.invoice']")
