@@ -545,3 +545,43 @@ def test_a_package_shim_is_the_new_package_itself(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[0] == ("True True 7 shop_billing.invoice ['shop.billing', 'shop.billing.invoice', "
                                          "'shop_billing', 'shop_billing.invoice']")
+
+
+def _venv_with_editable_install(repo, pth_line):
+    """The repository's own .venv, the monolith installed in it in editable mode (a .pth naming
+    the checkout's src, as hatchling and setuptools write), the test tools from vsmctl's env."""
+    import sysconfig
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".venv")], check=True)
+    site = next((repo / ".venv" / "lib").glob("python3*/site-packages"))
+    (site / "test_tools.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (site / "_shop_editable.pth").write_text(pth_line + "\n")
+    (repo / ".gitignore").write_text(".venv/\n")
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "installed in a venv")
+
+
+def test_steps_test_the_worktree_code_in_the_monolith_venv(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('pythonpath = ["src"]\n', ""))  # the install provides it
+    _venv_with_editable_install(repo, str(repo / "src"))
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    python = repo / ".venv" / "bin" / "python"
+    worktree = repo / ".git" / "vsmctl" / "worktrees" / "shop-billing"
+    assert f"with {python} (the repository's .venv)" in result.stderr
+    assert f"shop from {worktree / 'src' / 'shop' / '__init__.py'}" in result.stderr
+    assert f"shop_billing from {worktree / 'packages' / 'shop-billing' / 'shop_billing' / '__init__.py'}" in \
+        result.stderr
+
+
+def test_a_step_whose_tests_would_import_the_checkout_fails(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    # an install that puts the user's checkout before everything (PYTHONPATH included)
+    _venv_with_editable_install(repo, f"import sys; sys.path.insert(0, {str(repo / 'src')!r})")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 1
+    assert "imports code from outside the step's worktree (shop from " + str(repo / "src") in result.stderr
+    assert git.Repo(repo).head.commit.summary == "vsmctl extract shop-billing: started (strangler)"

@@ -18,7 +18,7 @@ from vsmctl.errors import RoadmapError
 from vsmctl.roadmap.model import APPROACHES, DEFAULT_CATEGORIES, Gates, Phase, Roadmap, TargetPackage
 
 _PACKAGE_KEYS = {"category", "depends_on", "modules", "approach", "description", "path", "interface"}
-_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith"}
+_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith", "python"}
 _PHASE_KEYS = {"name", "packages", "description", "gates"}
 # one component of a git branch name, and a Python distribution name: letters, digits, . _ -
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
@@ -73,12 +73,15 @@ def parse_roadmap(data: Any, path: Path | None = None) -> Roadmap:
     test_command = data.get("test_command")
     if test_command is not None and not isinstance(test_command, str):
         raise where.fail("test_command", "a shell command string", test_command)
+    python = data.get("python")
+    if python is not None and (not isinstance(python, str) or not python.strip()):
+        raise where.fail("python", "the interpreter or venv folder that runs the test command", python)
     monolith = data.get("monolith")
     if monolith is not None:
         _check_inside(monolith, "monolith", "the monolith's source folder, relative to the roadmap", where)
     return Roadmap(path=path, name=str(data.get("name", "roadmap")), packages=tuple(packages),
                    phases=tuple(phases), categories=tuple(categories), test_command=test_command,
-                   monolith=monolith)
+                   monolith=monolith, python=python)
 
 
 def _check_top(data: Any, where: _Where) -> None:
@@ -188,7 +191,7 @@ def _dependency_cycle(graph: dict[str, tuple[str, ...]]) -> list[str]:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(dep) == 1:
-                return path[path.index(dep):] + [dep]
+                return [*path[path.index(dep):], dep]
             elif dep not in state:
                 state[dep] = 1
                 path.append(dep)

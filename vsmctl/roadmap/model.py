@@ -64,6 +64,7 @@ class Roadmap:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     test_command: str | None = None
     monolith: str | None = None
+    python: str | None = None  # the interpreter (or venv folder) that runs the test command
 
     def package(self, name: str) -> TargetPackage:
         for pkg in self.packages:

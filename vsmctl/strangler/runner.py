@@ -23,7 +23,7 @@ from vsmctl.strangler.gitops import GitOps
 from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
 from vsmctl.strangler.state import ExtractionState
 from vsmctl.strangler.steps import StepContext, sequence, step
-from vsmctl.strangler.testrun import run_tests
+from vsmctl.strangler.testrun import find_interpreter, run_tests
 
 Progress = Callable[[str], None]
 
@@ -35,6 +35,7 @@ class StepFailed(CheckFailed):
 @dataclass(frozen=True)
 class Options:
     test_command: str | None = None
+    python: str | None = None  # the roadmap's `python:` (interpreter or venv) for the test command
     template: str | None = None
     no_shims: bool = False
     actor: str = "vsmctl"
@@ -83,7 +84,8 @@ class Extraction:
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
                                     "base_branch": base_branch, "base_commit": base_commit,
                                     "plan": plan_to_dict(plan), "template": options.template,
-                                    "test_command": options.test_command}, options.actor)
+                                    "test_command": options.test_command, "python": options.python},
+                options.actor)
             commit = self.git.commit(wt, state.message(plan.package, f"started ({plan.mode})", plan.mode,
                                                        state.START, event.id), "start:after-commit")
             # the branch appears with its start commit: from here on, status knows the extraction
@@ -119,15 +121,18 @@ class Extraction:
         report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
         faults.point(f"step:{name}:after-apply")
         self.git.stage(wt, f"step:{name}:after-stage")
-        tests = run_tests(tree, current.test_command, plan)
+        tests = run_tests(tree, current.test_command, plan, find_interpreter(self.root, current.python))
         if not tests.passed:
             GitOps.undo(wt)
             raise StepFailed(f"the tests failed after step '{name}', which was undone:\n{tests.output}")
-        self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s")
+        origins = ", ".join(f"{m} from {o}" for m, o in sorted(tests.origins.items())) or "nothing to probe"
+        self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s with "
+                      f"{tests.interpreter.describe()}; code under test: {origins}")
         event = EventLog(tree / ".vsm" / "events.jsonl").append(f"extract.{name}", {
             "package": plan.package, "mode": plan.mode, "step": name, "number": number,
             "files": sorted(set(report.changed_files)), "uncertain_strings": report.uncertain_strings,
-            "notes": report.notes, "test_seconds": round(tests.seconds, 3)}, actor)
+            "notes": report.notes, "test_seconds": round(tests.seconds, 3), "python": tests.interpreter.path,
+            "code_under_test": tests.origins}, actor)
         commit = self.git.commit(wt, state.message(plan.package, f"step {number}/{total} {name}", plan.mode,
                                                    name, event.id), f"step:{name}:after-commit")
         # only now does the user's checkout change, and the step is done

@@ -36,7 +36,8 @@ def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, m
             template: str | None = None, no_shims: bool = False, actor: str = "vsmctl",
             progress: Progress | None = None) -> ExtractionState:
     roadmap, plan = plan_extraction(root, name, via, roadmap_path, monolith)
-    return Extraction(root, progress).start(plan, Options(roadmap.test_command, template, no_shims, actor))
+    options = Options(roadmap.test_command, roadmap.python, template, no_shims, actor)
+    return Extraction(root, progress).start(plan, options)
 
 
 def dry_run(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,

@@ -73,6 +73,7 @@ class ExtractionState:
     plan: dict[str, Any]
     template: str | None
     test_command: str | None
+    python: str | None
     done: tuple[DoneStep, ...]
     foreign: tuple[str, ...]  # commits on the branch that vsmctl did not make (the user's)
     rolled_back: bool
@@ -143,7 +144,7 @@ def _from_start(git: GitOps, name: str, branch: str, commit: Any, done: list[Don
         name=name, mode=data["mode"], branch=branch, base_branch=data["base_branch"],
         base_commit=commit.parents[0].hexsha if commit.parents else data["base_commit"],
         start_commit=commit.hexsha, steps=tuple(data["steps"]), plan=data["plan"], template=data.get("template"),
-        test_command=data.get("test_command"), done=tuple(done), foreign=tuple(foreign),
+        test_command=data.get("test_command"), python=data.get("python"), done=tuple(done), foreign=tuple(foreign),
         rolled_back=rolled_back, running=is_locked(git, name))
 
 
