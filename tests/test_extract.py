@@ -585,3 +585,36 @@ def test_a_step_whose_tests_would_import_the_checkout_fails(tmp_path):
     assert result.returncode == 1
     assert "imports code from outside the step's worktree (shop from " + str(repo / "src") in result.stderr
     assert git.Repo(repo).head.commit.summary == "vsmctl extract shop-billing: started (strangler)"
+
+
+def test_pre_existing_failures_do_not_fail_a_step_but_new_ones_do(tmp_path):
+    from conftest import write_tree
+
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {"tests/test_known.py": "def test_known_bug():\n    assert 1 + 1 == 3\n"})
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "a known failing test")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.count("failed before the extraction already") == 1
+    assert "tests.test_known::test_known_bug" in result.stderr
+
+    repo = src_layout_project(tmp_path / "shop2")
+    write_tree(repo, {"tests/test_known.py": """
+        import os
+
+
+        def test_known_bug():
+            assert 1 + 1 == 3
+
+
+        def test_the_file_is_where_it_was():
+            assert os.path.exists("src/shop/billing/invoice.py")
+        """})
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "a known failing test and one the move breaks")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 1 and "the tests failed after step 'move'" in result.stderr
+    assert r.head.commit.summary == "vsmctl extract shop-billing: step 1/3 scaffold"

@@ -48,6 +48,7 @@ class TestRun:
     seconds: float
     interpreter: Interpreter
     origins: dict[str, str]  # module -> file the tests' environment imports it from
+    failed: frozenset[str] | None = None  # pytest: the ids of the tests that failed (None: not pytest)
 
 
 def _venv_python(folder: Path) -> Path | None:
@@ -100,20 +101,46 @@ def outside(tree: Path, origins: dict[str, str]) -> dict[str, str]:
     return {name: origin for name, origin in origins.items() if not Path(origin).resolve().is_relative_to(root)}
 
 
+def is_pytest(parts: list[str]) -> bool:
+    return bool(parts) and (Path(parts[0]).name in ("pytest", "py.test") or parts[1:3] == ["-m", "pytest"])
+
+
+def failed_ids(junit: Path) -> frozenset[str] | None:
+    """The ids (file::name) of the failed or erroring tests in a pytest JUnit report."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    failed = set()
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed.add(f"{case.get('classname', '')}::{case.get('name', '')}")
+    return frozenset(failed)
+
+
 def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter: Interpreter) -> TestRun:
     """The roadmap's test command in the tree, then the probe of where the code came from."""
+    import tempfile
+
     if not command:
         return TestRun(True, "no test command in the roadmap", 0.0, interpreter, {})
     parts = shlex.split(command)
     if parts and parts[0] in ("python", "python3"):
         parts[0] = interpreter.path
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(parts, cwd=tree, env=environment(tree, plan), capture_output=True, text=True,
-                              timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start, interpreter, {})
-    seconds = time.perf_counter() - start
+    pytest = is_pytest(parts)
+    with tempfile.TemporaryDirectory(prefix="vsmctl-tests-") as scratch:
+        junit = Path(scratch) / "junit.xml"
+        start = time.perf_counter()
+        try:
+            done = subprocess.run([*parts, f"--junitxml={junit}"] if pytest else parts, cwd=tree,
+                                  env=environment(tree, plan), capture_output=True, text=True, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start,
+                           interpreter, {})
+        seconds = time.perf_counter() - start
+        failed = failed_ids(junit) if pytest and done.returncode in (0, 1) else None
     output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
     origins = probe(tree, plan, interpreter)
     strays = outside(tree, origins)
@@ -122,4 +149,4 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
         return TestRun(False, f"the tests' environment imports code from outside the step's worktree ({where}): "
                               "an editable install or a .pth file puts the checkout first; they tested other code",
                        seconds, interpreter, origins)
-    return TestRun(done.returncode == 0, output, seconds, interpreter, origins)
+    return TestRun(done.returncode == 0, output, seconds, interpreter, origins, failed)
