@@ -618,3 +618,33 @@ def test_pre_existing_failures_do_not_fail_a_step_but_new_ones_do(tmp_path):
     result = extract(repo, "subsystem", "shop-billing")
     assert result.returncode == 1 and "the tests failed after step 'move'" in result.stderr
     assert r.head.commit.summary == "vsmctl extract shop-billing: step 1/3 scaffold"
+
+
+def test_the_extracted_package_declares_what_it_needs(tmp_path):
+    import tomllib
+
+    from conftest import write_tree
+
+    repo = src_layout_project(tmp_path / "shop")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.10"\n',
+                                                       'requires-python = ">=3.10"\ndependencies = ["PyYAML>=6.0"]\n'))
+    write_tree(repo, {
+        "src/shop/util.py": "def money(x):\n    return round(x, 2)\n",
+        "src/shop/billing/invoice.py": "import json\n\nimport yaml\n\nfrom shop.util import money\n\n\n"
+                                       "def total(items):\n    return money(sum(items))\n",
+    })
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "billing uses yaml and the monolith's util")
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = repo / "packages" / "shop-billing"
+    project = tomllib.loads((new / "pyproject.toml").read_text())["project"]
+    # the monolith's own specifier for yaml's distribution; the monolith, which the moved code imports
+    assert project["dependencies"] == ["PyYAML>=6.0", "shop"]
+    assert project["requires-python"] == ">=3.10"
+    moved_tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                  "packages/shop-billing/tests/test_moved_modules.py"], cwd=repo, capture_output=True,
+                                 text=True, env={**os.environ, "PYTHONPATH": "src:packages/shop-billing"})
+    assert moved_tests.returncode == 0 and "2 passed" in moved_tests.stdout, moved_tests.stdout

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from vsmctl.errors import InputError
 from vsmctl.strangler.plan import ExtractionPlan, module_of_file
+from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
@@ -92,6 +93,8 @@ class PythonBackend:
                 raise InputError(f"{f.old_path}: cannot be read")
             atomic_write_text(tree / f.new_path, new)
             report.changed_files.append(f.new_path)
+        report.merge(distribution.module_tests(tree, plan))
+        report.merge(distribution.declare_dependencies(tree, plan))
         if keep_old:
             return report
         for f in plan.files:
