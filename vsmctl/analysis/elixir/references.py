@@ -347,7 +347,7 @@ class _FileScanner:
     def syntax_errors(self, root: Any, errors: list[Any]) -> None:
         if not root.has_error:
             return
-        outermost = []
+        outermost: list[Any] = []
         for node in sorted(errors, key=lambda n: (n.start_byte, -n.end_byte)):
             if outermost and node.end_byte <= outermost[-1].end_byte:
                 continue
