@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vsmctl.analysis.elixir.discovery import MixDiscovery, discover_mix, is_mix_project
-from vsmctl.analysis.elixir.references import CALL, COMPILE, RUNTIME, DefinedModule, FileScan, scan_file
+from vsmctl.analysis.elixir.references import (
+    CALL,
+    COMPILE,
+    EXPORT,
+    RUNTIME,
+    DefinedModule,
+    FileScan,
+    Reference,
+    scan_file,
+)
 from vsmctl.analysis.frontend import Progress, SourceSet
 from vsmctl.analysis.model import ImportSite, ModuleGraph, ModuleInfo, Problem
 
@@ -119,9 +128,15 @@ def _resolve(scans: dict[str, FileScan], defined: dict[str, _Defined], problems:
                 if kind == CALL:
                     kind = COMPILE if ref.function in macros.get(ref.target, ()) else RUNTIME
                 sites.append(ImportSite(ref.source, ref.target, ref.line, ref.text, kind))
-            elif ref.target.split(".", 1)[0] in namespaces and ref.target not in reported:
+            elif _needs_module(ref) and ref.target.split(".", 1)[0] in namespaces and ref.target not in reported:
                 reported.add(ref.target)
                 problems.append(Problem(rel, ref.line, "unresolved-module",
                                         f"{ref.target} is referenced but defined nowhere in the compile paths "
                                         "(made by a macro or Module.create?): left out, not guessed"))
     return sites
+
+
+def _needs_module(ref: Reference) -> bool:
+    """A call, struct or directive needs the module to exist; a bare name may only name a
+    process (`name: VsmPhoenix.Supervisor`), which is no module at all."""
+    return bool(ref.function) or ref.kind in (COMPILE, EXPORT)

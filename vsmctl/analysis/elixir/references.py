@@ -6,7 +6,8 @@ aliases in scope from where they are written to the end of their block, macros d
 every alias node, expanded through the aliases in scope at its position and classified by its
 context the way `mix xref` classifies dependencies:
 
-- compile: `use`, `require`, `import`, `@behaviour`, `defimpl` of a protocol, and remote calls
+- compile: `use`, `require`, `import`, `@behaviour` (and `@impl`, `@derive`), `defimpl` of a
+  protocol, and remote calls
   made while the module compiles (in its body or a module attribute);
 - export: `%Struct{}` (recompiled when the struct's fields change);
 - runtime: remote calls and captures in functions, modules passed as values
@@ -335,8 +336,8 @@ class _FileScanner:
             return COMPILE, function
         parent = call.parent
         if parent is not None and parent.type == "unary_operator" and ts.text(parent).startswith("@"):
-            if name == "behaviour":
-                return COMPILE, ""
+            if name in ("behaviour", "impl", "derive"):
+                return COMPILE, ""  # checked or generated while the module compiles
             if name in TYPE_ATTRIBUTES:
                 return RUNTIME, function
             # Any other attribute's value is computed while the module compiles.
