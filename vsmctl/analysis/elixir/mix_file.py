@@ -37,16 +37,32 @@ def read_mix_file(path: Path) -> MixFile:
     return MixFile(app, paths or DEFAULT_PATHS, apps_path)
 
 
+def _nodes(root: Any, kind: str) -> list[Any]:
+    """Every node of one type, in source order. A mix.exs is small: a walk costs less than
+    compiling a query (which a warm analysis would pay for this file alone)."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.type == kind:
+            found.append(node)
+        stack.extend(reversed(node.named_children))
+    return found
+
+
+def _calls_named(root: Any, names: tuple[str, ...]) -> list[Any]:
+    return [call for call in _nodes(root, "call") if ts.call_name(call) in names]
+
+
 def _project_pairs(root: Any) -> dict[str, Any]:
     """The keyword pairs of `def project`, or of the whole file when there is no such function."""
     scope = root
-    for call in ts.captures('(call target: (identifier) @kw (#eq? @kw "def")) @call', root).get("call", []):
+    for call in _calls_named(root, ("def",)):
         args = ts.arguments(call)
         if args and _head_name(args[0]) == "project":
             scope = call
             break
     pairs: dict[str, Any] = {}
-    for pair in ts.captures("(pair key: (keyword) @key) @pair", scope).get("pair", []):
+    for pair in _nodes(scope, "pair"):
         key = pair.child_by_field_name("key")
         name = ts.text(key).strip().rstrip(":")
         if name not in pairs:
@@ -96,7 +112,7 @@ def _paths(node: Any | None, root: Any) -> tuple[str, ...] | None:
 
 def _paths_from_function(name: str, root: Any) -> tuple[str, ...] | None:
     """The catch-all clause of `defp name(...)`: what `MIX_ENV=prod` compiles."""
-    for call in ts.captures('(call target: (identifier) @kw (#any-of? @kw "def" "defp")) @call', root).get("call", []):
+    for call in _calls_named(root, ("def", "defp")):
         args = ts.arguments(call)
         if not args or args[0].type != "call" or ts.call_name(args[0]) != name:
             continue
