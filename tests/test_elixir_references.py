@@ -92,8 +92,7 @@ def test_modules_nested_protocols_and_impls(tmp_path: Path) -> None:
     assert graph.problems == ()
     assert graph.engine == "tree-sitter"
     assert graph.top_packages == ("demo",) and graph.source_roots == ("lib",)
-    if hasattr(graph, "language"):
-        assert graph.language == "elixir"
+    assert graph.language == "elixir"
 
 
 def test_alias_in_every_form(tmp_path: Path) -> None:

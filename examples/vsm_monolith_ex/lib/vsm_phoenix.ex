@@ -5,7 +5,11 @@ defmodule VsmPhoenix do
   a console. The monolith that `vsmctl` takes apart.
   """
 
-  alias VsmPhoenix.{S1, S5}
+  alias VsmPhoenix.{Algedonic, S1, S5}
+
+  @doc "Pain or pleasure from `source`: `:escalate` or `:absorb`, as System 5 decides."
+  def alert(source, intensity),
+    do: S5.Policy.on_signal(Algedonic.Channel.alert(source, intensity))
 
   @doc "What the whole system reports about itself."
   def status do

@@ -44,8 +44,8 @@ defmodule VsmPhoenix.SubsystemsTest do
   end
 
   test "System 5 escalates strong algedonic signals" do
-    assert VsmPhoenix.Algedonic.Channel.alert("unit-a", 0.9) == :escalate
-    assert VsmPhoenix.Algedonic.Channel.alert("unit-a", 0.1) == :absorb
+    assert VsmPhoenix.alert("unit-a", 0.9) == :escalate
+    assert VsmPhoenix.alert("unit-a", 0.1) == :absorb
     assert S5.Policy.identity().name == "vsm-phoenix"
   end
 end

@@ -85,7 +85,7 @@ def assemble(mix: MixDiscovery, scans: dict[str, FileScan]) -> ModuleGraph:
         n: ModuleInfo(name=n, path=defined[n].rel, lines=defined[n].module.lines, is_package=n in parents)
         for n in names
     }
-    fields = dict(
+    return ModuleGraph(
         root=str(mix.root),
         source_roots=tuple(p for app in mix.apps for p in app.compile_paths),
         top_packages=tuple(app.name for app in mix.apps),
@@ -93,12 +93,8 @@ def assemble(mix: MixDiscovery, scans: dict[str, FileScan]) -> ModuleGraph:
         imports=tuple(sorted(sites, key=lambda s: (s.importer, s.line, s.imported, s.kind))),
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.kind))),
         engine=ENGINE,
+        language="elixir",
     )
-    # The language field arrives with the language seam in model.py; until then graphs are
-    # built without it (and are Python's by default).
-    if "language" in ModuleGraph.__dataclass_fields__:
-        fields["language"] = "elixir"
-    return ModuleGraph(**fields)  # type: ignore[arg-type]
 
 
 def _defined_modules(scans: dict[str, FileScan], problems: list[Problem]) -> dict[str, _Defined]:

@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vsmctl.analysis.elixir import parser as ts
-from vsmctl.analysis.model import Problem
+from vsmctl.analysis.model import COMPILE, EXPORT, RUNTIME, Problem
 
-# The string values of model.py's COMPILE, EXPORT and RUNTIME kinds.
-COMPILE = "compile"
-EXPORT = "export"
-RUNTIME = "runtime"
+__all__ = ["CALL", "COMPILE", "EXPORT", "RUNTIME", "DefinedModule", "FileScan", "Reference", "scan_file"]
+
 CALL = "call"  # provisional: runtime, or compile when the called function is a macro
 
 MODULE_DEFS = frozenset({"defmodule", "defprotocol", "defimpl"})

@@ -5,13 +5,13 @@ defmodule VsmPhoenix.Algedonic.Signal do
 end
 
 defmodule VsmPhoenix.Algedonic.Channel do
-  @moduledoc "The algedonic channel: bypasses S2–S4 and reaches S5 at once."
+  @moduledoc "The algedonic channel: bypasses S2–S4 on its way to S5."
   alias VsmPhoenix.Algedonic.Signal
   alias VsmPhoenix.Goldrush.Engine
 
+  @doc "Raises a signal and announces it; System 5 decides what it means (see `VsmPhoenix.alert/2`)."
   def alert(source, intensity) when intensity >= 0 and intensity <= 1 do
-    signal = %Signal{source: source, intensity: intensity}
     Engine.emit("algedonic.alert", %{source: source})
-    VsmPhoenix.S5.Policy.on_signal(signal)
+    %Signal{source: source, intensity: intensity}
   end
 end

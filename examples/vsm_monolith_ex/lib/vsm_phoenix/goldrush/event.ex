@@ -4,6 +4,6 @@ defmodule VsmPhoenix.Goldrush.Event do
   defstruct [:topic, payload: %{}, at: nil]
 
   def new(topic, payload \\ %{}) do
-    %__MODULE__{topic: topic, payload: payload, at: VsmPhoenix.Core.Clock.now_ms()}
+    %__MODULE__{topic: topic, payload: payload, at: System.monotonic_time(:millisecond)}
   end
 end
