@@ -11,6 +11,10 @@ process without the CLI layer: import, discover, fingerprint, cache lookup, pars
 cache write, strongly connected components. The table says which one was measured.
 
     python benchmarks/bench_elixir.py [--repeat N] [--elixir-source DIR]
+
+DIR is Debian's source package unpacked: `apt-get source --download-only elixir` (it needs a
+deb-src entry; one in a private sources folder passed with -o Dir::Etc::SourceParts=... will do),
+then `tar xf elixir-lang_*.orig.tar.xz`.
 """
 
 from __future__ import annotations
@@ -126,7 +130,8 @@ def main() -> None:
         files = len(list((tree / "lib").glob("*/lib/**/*.ex")))
         rows.append(f"| Elixir 1.14.0's six apps (`apt-get source elixir`), {files} files in compile paths "
                     f"| {src_cold.seconds:.2f} s ({src_cold.max_rss_mb:.0f} MB) | {src_warm.seconds:.2f} s |")
-        notes.append(f"- Elixir's own source: {note}")
+        notes.append(f"- Elixir's own source (Debian's `elixir-lang` source package, its `lib/` as an umbrella "
+                     f"of six apps): {note}")
     body = "\n".join([
         "## Elixir analysis (issue: Elixir monoliths)",
         "",
