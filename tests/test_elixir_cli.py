@@ -34,7 +34,10 @@ def test_analyze_json_follows_the_schema_and_is_cached(example: Path) -> None:
     assert all(n > 0 for n in report["summary"]["kinds"].values())
     assert [c["members"] for c in report["cycles"]] == [
         ["VsmPhoenix.S3.Audit", "VsmPhoenix.S4.Forecast", "VsmPhoenix.Telemetry.Reporter"]]
-    assert len(report["package_cycles"]) == 2
+    # The module cycle is runtime only; a package cycle through S3's macro use of telemetry is not.
+    assert [c["compile_time"] for c in report["cycles"]] == [False]
+    compile_time = {tuple(c["members"]): c["compile_time"] for c in report["package_cycles"]}
+    assert compile_time[("vsm-s3-control", "vsm-s4-intelligence", "vsm-telemetry")] is True
     assert not report["cached"]
     again = json.loads(run_cli("analyze", "monolith", str(example), "--json").stdout)
     assert again["cached"] and again["module_edges"] == report["module_edges"]
@@ -60,6 +63,33 @@ def test_check_fails_on_the_tangles_with_sarif(example: Path, tmp_path: Path) ->
     # A baseline accepts today's violations; then check passes.
     assert run_cli("check", str(example), "--update-baseline").returncode == 0
     assert run_cli("check", str(example)).returncode == 0
+
+
+def test_compile_time_and_runtime_cycles_are_told_apart(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "mix.exs": "defmodule A.MixProject do\n  def project, do: [app: :a]\nend\n",
+        "lib/macros.ex": """
+            defmodule A.Macros do
+              defmacro twice(x), do: quote(do: unquote(x) * 2)
+              def config, do: A.Config.get()
+            end
+        """,
+        "lib/config.ex": """
+            defmodule A.Config do
+              require A.Macros
+              def get, do: A.Macros.twice(21)
+            end
+        """,
+        "lib/ping.ex": "defmodule A.Ping do\n  def go, do: A.Pong.go()\nend\n",
+        "lib/pong.ex": "defmodule A.Pong do\n  def go, do: A.Ping.go()\nend\n",
+    })
+    done = run_cli("analyze", "monolith", str(tmp_path), "--json", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    cycles = {tuple(c["members"]): c["compile_time"] for c in json.loads(done.stdout)["cycles"]}
+    assert cycles == {("A.Config", "A.Macros"): True, ("A.Ping", "A.Pong"): False}
+    human = run_cli("analyze", "monolith", str(tmp_path), "--no-cache").stdout
+    assert "compile-time: every change recompiles the cycle" in human
+    assert "runtime only: no recompiles" in human
 
 
 def test_propose_on_the_elixir_graph(example: Path) -> None:
