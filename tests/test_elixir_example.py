@@ -10,14 +10,13 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, require_tool
 from vsmctl.analysis.elixir.frontend import ElixirFrontend
 from vsmctl.analysis.model import ModuleGraph
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.patterns import assign
 
 EXAMPLE_EX = REPO / "examples" / "vsm_monolith_ex"
-REQUIRE_SERVERS = "VSMCTL_REQUIRE_SERVERS"
 
 
 @pytest.fixture(scope="module")
@@ -104,19 +103,8 @@ def test_the_roadmap_maps_it_onto_the_vsm_packages(graph: ModuleGraph) -> None:
     assert not assigned.unmatched_patterns
 
 
-def _require_mix() -> str:
-    # Until conftest's require_tool lands: skip without the toolchain, fail when CI demands it.
-    found = shutil.which("mix")
-    if found:
-        return found
-    reason = "mix is not installed (apt-get install -y elixir)"
-    if os.environ.get(REQUIRE_SERVERS) == "1":
-        pytest.fail(f"{reason}, and {REQUIRE_SERVERS}=1 requires it", pytrace=False)
-    pytest.skip(reason)
-
-
 def test_the_example_passes_its_own_exunit_suite(tmp_path: Path) -> None:
-    mix = _require_mix()
+    mix = require_tool("mix", "apt-get install elixir; .ci/run does")
     copy = tmp_path / "vsm_monolith_ex"
     shutil.copytree(EXAMPLE_EX, copy, ignore=shutil.ignore_patterns("_build", "deps"))
     env = {**os.environ, "MIX_HOME": str(tmp_path / "mix_home"), "HEX_OFFLINE": "1"}
