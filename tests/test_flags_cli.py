@@ -44,8 +44,8 @@ def test_create_flip_set_eval_show_list(ws):
     ok(flag(ws, "set", FLAG, "--rule", "country in de,fr -> on"))
     doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-1", "-c", "country=de", "--json")).stdout)
     assert (doc["value"], doc["variant"], doc["reason"]) == (True, "on", "TARGETING_MATCH")
-    doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-42", "--json")).stdout)
-    assert doc["reason"] == "SPLIT" and doc["value"] is True  # bucket 478 < 2500
+    doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-40", "--json")).stdout)
+    assert doc["reason"] == "SPLIT" and doc["value"] is True  # bucket 1880 < 2500
     shown = json.loads(ok(flag(ws, "show", FLAG, "--json")).stdout)
     assert shown["flag"]["rollout"] == {"percent": 25.0, "variant": "on", "by": "targetingKey"}
     assert [e["action"] for e in shown["history"]] == ["created", "flipped", "updated"]

@@ -97,6 +97,7 @@ class Flags:
             self._refresh(now)
         fast = self._fast.get(name)
         if fast is None:
+            self._log_once(self._missing(name))
             return default
         try:
             return bool(fast(key, default))
@@ -116,17 +117,24 @@ class Flags:
                 self._refresh(now)
             flag = self._flags.get(name)
             if flag is None:
+                self._log_once(self._missing(name))
                 return error(default, f"flag {name!r} not found")
             # evaluate() only reads the context: build a new one only to add the key
             ctx = context or {} if key is None else {**(context or {}), TARGETING_KEY: key}
             result = evaluate(flag, ctx, default)
             if result.value is not None and default is not None and type(result.value) is not type(default) \
                     and not (isinstance(default, float) and isinstance(result.value, int)):
-                return error(default, f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}")
+                message = f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}"
+                self._log_once(f"{message}; the default is used")
+                return error(default, message)
             return result
         except Exception as exc:
             self._log_once(f"flag {name}: {exc!r}")
             return error(default, str(exc))
+
+    def _missing(self, name: str) -> str:
+        where = f" in {self._path}" if self._path is not None else ""
+        return f"flag {name!r} not found{where}; the default is used"
 
     @property
     def keys(self) -> list[str]:
@@ -147,6 +155,8 @@ class Flags:
         except FileNotFoundError:
             if self._signature is not None:
                 self._log_once(f"{self._path} disappeared; keeping the last flags")
+            else:
+                self._log_once(f"no flags file at {self._path}; every flag gives the caller's default")
             return
         except OSError as exc:
             self._log_once(f"cannot stat {self._path}: {exc}")
@@ -164,6 +174,16 @@ class Flags:
         self._signature = signature
         self._install(flags)
 
+    def _not_boolean(self, name: str, flag: dict[str, Any]) -> FastPath:
+        """`enabled()` on a string, number or json flag: the caller's default, logged once."""
+        message = f"flag {name!r} is a {flag.get('type')}, enabled() wants a boolean; the default is used"
+
+        def wrong_type(key: Any, default: Any) -> Any:
+            self._log_once(message)
+            return default
+
+        return wrong_type
+
     def _replace_from_message(self, data: bytes | str) -> None:
         try:
             self._install(load_document(data))
@@ -171,7 +191,8 @@ class Flags:
             self._log_once(f"bad flags message from Redis ({exc}); keeping the last good flags")
 
     def _install(self, flags: dict[str, dict[str, Any]]) -> None:
-        fast = {key: compile_flag(flag) for key, flag in flags.items()}
+        fast = {key: compile_flag(flag) if flag.get("type", "boolean") == "boolean" else self._not_boolean(key, flag)
+                for key, flag in flags.items()}
         # Each attribute is swapped whole (atomic under the GIL); a reader on another thread sees
         # old or new definitions, never a half-built dict. No lock on the hot path.
         self._fast = fast
