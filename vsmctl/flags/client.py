@@ -95,12 +95,14 @@ class Flags:
         now = _monotonic()
         if now >= self._next_check:
             self._refresh(now)
-        fast = self._fast.get(name)
-        if fast is None:
+        try:
+            fast = self._fast[name]
+        except KeyError:
             self._log_once(self._missing(name))
             return default
         try:
-            return bool(fast(key, default))
+            # a boolean flag's variants are bools (validated), anything else is the caller's default
+            return fast(key, default)  # type: ignore[no-any-return]
         except Exception as exc:  # never into the caller
             self._log_once(f"flag {name}: {exc!r}")
             return default
