@@ -1,0 +1,35 @@
+"""Which store observations go to: a PostgreSQL URL or a SQLite file, from `--store` or the
+environment (VSMCTL_PARALLEL_STORE), else the workspace's `.vsm/parallel-run.sqlite`.
+
+Standard library only: this runs inside the application, on an experiment's first recording.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+STORE_ENV = "VSMCTL_PARALLEL_STORE"
+
+
+def is_postgres_url(store: object) -> bool:
+    return isinstance(store, str) and store.startswith(("postgresql://", "postgres://"))
+
+
+def configured_store() -> str | None:
+    """The store named by the environment, if any."""
+    return os.environ.get(STORE_ENV) or None
+
+
+def recorder_for(store: str | os.PathLike[str] | None) -> Any:
+    """A recorder writing to `store` (a PostgreSQL URL or a SQLite path; None: the workspace's)."""
+    if is_postgres_url(store):
+        from vsmctl.parallel.postgres_store import PostgresRecorder
+
+        return PostgresRecorder(str(store))
+    from vsmctl.parallel.recorder import SQLiteRecorder
+
+    return SQLiteRecorder(store)
