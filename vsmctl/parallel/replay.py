@@ -169,11 +169,11 @@ def replay(experiment: str, inputs: list[Any], control: Target, candidate: Targe
            progress: Callable[[str, int, int], None] | None = None) -> ReplaySummary:
     from concurrent.futures import ThreadPoolExecutor
 
-    from vsmctl.parallel.recorder import SQLiteRecorder
+    from vsmctl.parallel.store_choice import recorder_for
 
     if concurrency < 1:
         raise InputError(f"--concurrency must be at least 1, not {concurrency}")
-    recorder = SQLiteRecorder(database)
+    recorder = recorder_for(database)
     cfg = _Config(experiment, recorder=recorder)
 
     def one(payload: Any) -> None:
