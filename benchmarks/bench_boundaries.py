@@ -47,8 +47,8 @@ def plain_louvain(graph) -> dict[str, str]:
 def quality_rows() -> list[str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from vsmctl.analysis.report import load_graph
-    from vsmctl.boundaries.propose import propose_boundaries
-    from vsmctl.boundaries.scoring import mojofm
+    from vsmctl.propose.scoring import mojofm
+    from vsmctl.propose.service import propose_boundaries
 
     rows = []
     for name in PROJECTS:

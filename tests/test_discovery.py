@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from vsmctl.analysis.discovery import discover
+from vsmctl.analysis.python.discovery import discover
 from vsmctl.errors import InputError
 
 

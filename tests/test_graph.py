@@ -97,8 +97,8 @@ def test_cache_hit_and_invalidation(tree):
 
 
 def test_grimp_scanner_road_and_public_road_agree():
-    from vsmctl.analysis import graph_builder
-    from vsmctl.analysis.discovery import discover
+    from vsmctl.analysis.python import graph_builder
+    from vsmctl.analysis.python.discovery import discover
 
     tree = discover(EXAMPLE)
     with graph_builder._on_sys_path(tree.source_root, tree.packages):

@@ -98,20 +98,73 @@ def test_recorder_disk_full_never_reaches_the_caller(tmp_path, caplog):
     assert any("full" in r.message for r in caplog.records)
 
 
-def test_candidates_get_copies_of_mutable_arguments():
+ORDERS = ["control-first", "candidates-first"]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_candidates_get_copies_of_mutable_arguments(order):
     rec = MemoryRecorder()
+    ran = []
 
     def old(items):
+        ran.append("control")
         return sum(items)
 
     def new(items):
+        ran.append("candidate")
         items.append(100)  # a careless candidate
         return sum(items)
 
-    for _ in range(20):  # either order
-        data = [1, 2, 3]
-        assert Experiment("t", recorder=rec).control(old, data).candidate(new, data).run() == 6
-        assert data == [1, 2, 3]
+    data = [1, 2, 3]
+    assert Experiment("t", recorder=rec, order=order).control(old, data).candidate(new, data).run() == 6
+    assert data == [1, 2, 3]
+    assert ran == (["control", "candidate"] if order == "control-first" else ["candidate", "control"])
+    assert statuses(rec) == ["mismatch"]
+
+
+@pytest.mark.parametrize("options", [{}, {"timeout": 5.0}], ids=["inline", "bounded"])
+@pytest.mark.parametrize("args", [(), (1,)], ids=["no-arguments", "arguments"])
+@pytest.mark.parametrize("order", ORDERS)
+def test_both_run_orders_deterministically(order, args, options):
+    """Each path of an observation (lean, copied arguments, timeout) follows the order asked for."""
+    ran = []
+
+    def control(*a):
+        ran.append("control")
+        return 1
+
+    def candidate(*a):
+        ran.append("candidate")
+        return 1
+
+    rec = MemoryRecorder()
+    run = experiment("t", candidate=candidate, recorder=rec, order=order, **options)(control)
+    for _ in range(3):
+        assert run(*args) == 1
+    pair = ["control", "candidate"] if order == "control-first" else ["candidate", "control"]
+    assert ran == pair * 3
+    assert statuses(rec) == ["match"] * 3
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_order_with_several_candidates(order):
+    ran = []
+    e = Experiment("t", recorder=MemoryRecorder(), order=order).control(lambda: ran.append("control") or 1)
+    e.candidate(lambda: ran.append("a") or 1).candidate(lambda: ran.append("b") or 1)
+    assert e.run() == 1
+    assert ran == (["control", "a", "b"] if order == "control-first" else ["a", "b", "control"])
+
+
+def test_random_order_runs_both_orders_and_an_unknown_order_is_refused():
+    firsts = set()
+    for _ in range(200):
+        ran = []
+        Experiment("t", recorder=MemoryRecorder()).control(lambda r=ran: r.append("control")).candidate(
+            lambda r=ran: r.append("candidate")).run()
+        firsts.add(ran[0])
+    assert firsts == {"control", "candidate"}
+    with pytest.raises(ValueError, match="order must be one of"):
+        Experiment("t", order="sideways")
 
 
 def test_async_mode_runs_candidates_off_the_request_path():

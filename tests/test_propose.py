@@ -6,8 +6,8 @@ import yaml
 from conftest import EXAMPLE, ROADMAP
 
 from vsmctl.analysis.report import load_graph
-from vsmctl.boundaries.atoms import build_atoms
-from vsmctl.boundaries.propose import propose_boundaries
+from vsmctl.propose.atoms import build_atoms
+from vsmctl.propose.service import propose_boundaries
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.patterns import assign
 
@@ -121,7 +121,7 @@ def test_atoms_bind_cycles_and_private_helpers_unless_cut():
 def test_history_counts_modules_changed_together(example_repo):
     import git
 
-    from vsmctl.boundaries.history import change_coupling
+    from vsmctl.propose.history import change_coupling
 
     repo = git.Repo(example_repo)
     base = example_repo / "examples" / "vsm_monolith" / "vsm"

@@ -1,6 +1,6 @@
 import textwrap
 
-from vsmctl.analysis.python_imports import classify_source, has_indented_import, resolve, scan_source
+from vsmctl.analysis.python.imports import classify_source, has_indented_import, resolve, scan_source
 
 
 def lines(src: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vsmctl.boundaries.scoring import cross_edges, max_mojo, mojo, mojofm, turbomq
+from vsmctl.propose.scoring import cross_edges, max_mojo, mojo, mojofm, turbomq
 
 
 def part(*clusters: str) -> dict[str, str]:

@@ -10,7 +10,16 @@ from typing import Any
 PLAIN = "plain"
 FUNCTION = "function"
 TYPE_CHECKING = "type_checking"
-KIND_ORDER = (PLAIN, FUNCTION, TYPE_CHECKING)
+# Elixir's references, strongest first: `require`/`import`/`use`/macro calls need the other
+# module compiled first; an export dependency (struct, `@behaviour`) recompiles on its API;
+# a remote call is only needed when it runs.
+COMPILE = "compile"
+EXPORT = "export"
+RUNTIME = "runtime"
+KIND_ORDER = (PLAIN, FUNCTION, TYPE_CHECKING, COMPILE, EXPORT, RUNTIME)
+KINDS_OF = {"python": (PLAIN, FUNCTION, TYPE_CHECKING), "elixir": (COMPILE, EXPORT, RUNTIME)}
+KIND_LABELS = {PLAIN: "plain", FUNCTION: "function-level", TYPE_CHECKING: "TYPE_CHECKING-only",
+               COMPILE: "compile-time", EXPORT: "export", RUNTIME: "runtime"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,8 @@ class ModuleGraph:
     modules: dict[str, ModuleInfo]
     imports: tuple[ImportSite, ...]
     problems: tuple[Problem, ...]
-    engine: str  # "grimp", "grimp+ast" (gaps filled) or "ast" (fallback)
+    engine: str  # "grimp", "grimp+ast" (gaps filled) or "ast" (fallback); one per frontend
+    language: str = "python"  # the frontend that read it
 
     def edges(self) -> dict[tuple[str, str], list[ImportSite]]:
         """Import sites grouped by (importer, imported)."""
@@ -64,6 +74,7 @@ class ModuleGraph:
     def to_dict(self) -> dict[str, Any]:
         return {
             "root": self.root,
+            "language": self.language,
             "source_roots": list(self.source_roots),
             "top_packages": list(self.top_packages),
             "engine": self.engine,
@@ -83,6 +94,7 @@ class ModuleGraph:
             imports=tuple(ImportSite(*row) for row in data["imports"]),
             problems=tuple(Problem(**p) for p in data["problems"]),
             engine=data["engine"],
+            language=data.get("language", "python"),
         )
 
 

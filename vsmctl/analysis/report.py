@@ -10,10 +10,10 @@ from pathlib import Path
 
 from vsmctl.analysis import cache
 from vsmctl.analysis.cycles import Breakers, Cycle, minimum_breakers, strongly_connected
-from vsmctl.analysis.discovery import discover
-from vsmctl.analysis.graph_builder import Progress, build_graph
+from vsmctl.analysis.frontend import Progress
+from vsmctl.analysis.frontends import frontend_for
 from vsmctl.analysis.metrics import GroupMetrics, component_of_factory, group_metrics
-from vsmctl.analysis.model import KIND_ORDER, TYPE_CHECKING, ImportSite, ModuleGraph, Problem, edge_kind
+from vsmctl.analysis.model import KIND_ORDER, KINDS_OF, TYPE_CHECKING, ImportSite, ModuleGraph, Problem, edge_kind
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment, assign
@@ -75,10 +75,11 @@ class AnalysisReport:
         return self.graph.problems
 
     def kind_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(KIND_ORDER, 0)
+        """Import statements per kind: every kind of the graph's language, and any other found."""
+        counts = dict.fromkeys(KINDS_OF.get(self.graph.language, ()), 0)
         for site in self.graph.imports:
-            counts[site.kind] += 1
-        return counts
+            counts[site.kind] = counts.get(site.kind, 0) + 1
+        return {k: counts[k] for k in sorted(counts, key=_kind_rank)}
 
 
 def analyze_monolith(
@@ -87,12 +88,13 @@ def analyze_monolith(
     excludes: tuple[str, ...] = (),
     use_cache: bool = True,
     progress: Progress | None = None,
+    language: str | None = None,
 ) -> AnalysisReport:
-    """`roadmap_path` may also be an already loaded Roadmap."""
+    """`roadmap_path` may also be an already loaded Roadmap; `language` overrides the frontend's claim."""
     # a path is loaded first: a bad roadmap fails fast, before the analysis
     roadmap = roadmap_path if roadmap_path is None or isinstance(roadmap_path, Roadmap) else load_roadmap(roadmap_path)
     with gc_paused():
-        graph, cached = load_graph(path, excludes, use_cache, progress)
+        graph, cached = load_graph(path, excludes, use_cache, progress, language)
         return build_report(graph, roadmap, cached)
 
 
@@ -113,23 +115,22 @@ def gc_paused() -> Iterator[None]:
 
 
 def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = True,
-               progress: Progress | None = None) -> tuple[ModuleGraph, bool]:
+               progress: Progress | None = None, language: str | None = None) -> tuple[ModuleGraph, bool]:
     """The module graph of the monolith at `path`, from the cache when nothing changed."""
-    tree = discover(path, excludes)
-    workspace = Workspace.at(tree.root)
+    frontend = frontend_for(path, language)
+    found = frontend.discover(Path(path), excludes)
+    workspace = Workspace.at(found.root)
     if use_cache:
-        hit = cache.load(workspace.cache_dir, tree)
+        hit = cache.load(workspace.cache_dir, found)
         if hit is not None:
             return hit, True
-    # grimp's own per-file cache is not used: writing it costs more on a cold run than it saves
-    # on a warm one, which our whole-graph cache answers without grimp.
-    graph = build_graph(tree, None, progress)
+    graph = frontend.build(found, progress)
     if use_cache:
         try:
             workspace.ensure_vsm_dir()
         except Exception:
             return graph, False  # a read-only workspace: analyze without caching
-        cache.store(workspace.cache_dir, tree, graph)
+        cache.store(workspace.cache_dir, found, graph)
     return graph, False
 
 
@@ -195,6 +196,10 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
         monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
         warnings=tuple(warnings),
     )
+
+
+def _kind_rank(kind: str) -> int:
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
 def _module_metrics(graph: ModuleGraph, fan_in: dict[str, int], fan_out: dict[str, int],

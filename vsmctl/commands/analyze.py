@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+import click
 import typer
 
+from vsmctl.analysis.frontends import languages
 from vsmctl.commands.common import emit_json, progress_bar, stdout_console, write_output
 from vsmctl.errors import InputError
 
@@ -38,6 +40,10 @@ def monolith(
         [], "--exclude", "-x", help="Leave out files or folders matching this glob (relative to PATH); repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyze from scratch; read and write no cache."),
+    language: str | None = typer.Option(
+        None, "--language", "-l", click_type=click.Choice(languages()),
+        help="Read PATH as this language (default: the first whose code PATH holds).",
+    ),
     propose: bool = typer.Option(
         False, "--propose",
         help="Propose package boundaries: seeded by the roadmap's patterns if it has any, else from the graph alone.",
@@ -67,7 +73,8 @@ def monolith(
     if propose and fmt is not None:
         raise InputError("--format draws the analysis graph; it does not go with --propose")
     if propose:
-        _propose(path, roadmap, as_json, packages, write, history, cut_cycles, tuple(exclude), not no_cache)
+        _propose(path, roadmap, as_json, packages, write, history, cut_cycles, tuple(exclude), not no_cache,
+                 language)
         return
     if as_json and fmt is not None:
         raise InputError("--json and --format are exclusive: pick one output")
@@ -77,7 +84,8 @@ def monolith(
 
     roadmap = find_roadmap(path, roadmap)
     with progress_bar(not as_json) as progress:
-        report = analyze_monolith(path, roadmap, tuple(exclude), use_cache=not no_cache, progress=progress)
+        report = analyze_monolith(path, roadmap, tuple(exclude), use_cache=not no_cache, progress=progress,
+                                  language=language)
 
     if as_json:
         from vsmctl.render.analysis_json import report_to_dict
@@ -116,8 +124,8 @@ def _warn_problems(report: object) -> None:
 
 
 def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | None, write: bool, history: int,
-             cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool) -> None:
-    from vsmctl.boundaries.propose import propose_boundaries
+             cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool, language: str | None) -> None:
+    from vsmctl.propose.service import propose_boundaries, write_to_roadmap
     from vsmctl.render.proposal_output import print_proposal, proposal_to_dict
     from vsmctl.roadmap.resolve import find_roadmap
 
@@ -127,14 +135,13 @@ def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | No
     source = roadmap if not (write and roadmap is not None and not roadmap.exists()) else None
     with progress_bar(not as_json) as progress:
         graph, proposal = propose_boundaries(path, source, packages, history, cut_cycles, exclude, use_cache,
-                                             progress)
+                                             progress, language)
     written = None
     if write:
-        from vsmctl.roadmap.writer import write_proposal
         from vsmctl.workspace import Workspace
 
         target = roadmap or Workspace.at(path).roadmap_path
-        written = write_proposal(target, proposal, list(graph.modules))
+        written = write_to_roadmap(target, proposal, list(graph.modules))
     if as_json:
         doc = proposal_to_dict(proposal, graph)
         if written is not None:
@@ -168,7 +175,7 @@ def score(
     """
     from dataclasses import asdict
 
-    from vsmctl.boundaries.score_partition import score_partition
+    from vsmctl.propose.score_partition import score_partition
 
     result, label = score_partition(path, reference, roadmap, partition, propose, cut_cycles)
     if as_json:

@@ -6,8 +6,10 @@ import json
 from enum import Enum
 from pathlib import Path
 
+import click
 import typer
 
+from vsmctl.analysis.frontends import languages
 from vsmctl.commands.common import emit_json, stdout_console, write_output
 from vsmctl.errors import CheckFailed
 
@@ -36,16 +38,20 @@ def check(
     ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Analyze from scratch."),
+    language: str | None = typer.Option(
+        None, "--language", "-l", click_type=click.Choice(languages()),
+        help="Read the monolith as this language (default: the first whose code it holds).",
+    ),
 ) -> None:
     """Fail (exit 1) on imports that break the roadmap: undeclared dependencies, another package's
     private modules, cycles between packages. Known violations in the baseline do not fail.
 
     Example: vsmctl check --roadmap roadmap.yaml --format sarif -o vsmctl.sarif
     """
-    from vsmctl.boundaries.check import run_check
+    from vsmctl.check.service import run_check
     from vsmctl.render import check_output
 
-    result = run_check(path, roadmap, update_baseline, use_cache=not no_cache)
+    result = run_check(path, roadmap, update_baseline, use_cache=not no_cache, language=language)
     if as_json:
         fmt = CheckFormat.json
     if fmt is CheckFormat.human:

@@ -131,14 +131,7 @@ def validate(flag: Any) -> dict[str, Any]:
     flag_type = flag.get("type", "boolean")
     if flag_type not in TYPES:
         raise FlagError(f"{key}: type must be one of {', '.join(TYPES)}, not {flag_type!r}")
-    variants = flag.get("variants")
-    if not isinstance(variants, dict) or not variants:
-        raise FlagError(f"{key}: variants must be a non-empty mapping of name to value")
-    for name, value in variants.items():
-        try:
-            check_value(flag_type, value)
-        except FlagError as exc:
-            raise FlagError(f"{key}: variant '{name}': {exc}") from None
+    variants = _checked_variants(key, flag_type, flag.get("variants"))
     default = flag.get("default_variant")
     if default not in variants:
         raise FlagError(f"{key}: default variant {default!r} is not one of {', '.join(variants)}")
@@ -149,28 +142,46 @@ def validate(flag: Any) -> dict[str, Any]:
     if not isinstance(rules, list):
         raise FlagError(f"{key}: rules must be a list")
     for rule in rules:
-        if not isinstance(rule, dict) or rule.get("op") not in OPS or not isinstance(rule.get("attribute"), str):
-            raise FlagError(f"{key}: rule {rule!r} needs an attribute and an op ({', '.join(OPS)})")
-        if rule.get("variant") not in variants:
-            raise FlagError(f"{key}: rule variant {rule.get('variant')!r} is not one of {', '.join(variants)}")
-        if rule["op"] == "semver":
-            if rule.get("cmp", "=") not in SEMVER_CMPS:
-                raise FlagError(f"{key}: semver comparison {rule.get('cmp')!r} is not one of {' '.join(SEMVER_CMPS)}")
-            parse_semver(str(rule.get("value")))
-        if rule["op"] == "in" and not isinstance(rule.get("value"), list):
-            raise FlagError(f"{key}: an 'in' rule needs a list of values")
-    rollout = flag.get("rollout")
-    if rollout is not None:
-        if not isinstance(rollout, dict):
-            raise FlagError(f"{key}: rollout must be a mapping")
-        percent = rollout.get("percent")
-        if isinstance(percent, bool) or not isinstance(percent, int | float) or not 0 <= percent <= 100:
-            raise FlagError(f"{key}: rollout percent must be a number from 0 to 100, not {percent!r}")
-        if rollout.get("variant") not in variants:
-            raise FlagError(f"{key}: rollout variant {rollout.get('variant')!r} is not one of {', '.join(variants)}")
-        if not isinstance(rollout.get("by", TARGETING_KEY), str):
-            raise FlagError(f"{key}: rollout 'by' must be a context attribute name")
+        _check_rule(key, variants, rule)
+    if flag.get("rollout") is not None:
+        _check_rollout(key, variants, flag["rollout"])
     for field in ("owner", "description", "created", "expires"):
         if flag.get(field) is not None and not isinstance(flag[field], str):
             raise FlagError(f"{key}: {field} must be a string")
     return {**flag, "type": flag_type, "state": state, "rules": rules}
+
+
+def _checked_variants(key: str, flag_type: str, variants: Any) -> dict[str, Any]:
+    if not isinstance(variants, dict) or not variants:
+        raise FlagError(f"{key}: variants must be a non-empty mapping of name to value")
+    for name, value in variants.items():
+        try:
+            check_value(flag_type, value)
+        except FlagError as exc:
+            raise FlagError(f"{key}: variant '{name}': {exc}") from None
+    return variants
+
+
+def _check_rule(key: str, variants: dict[str, Any], rule: Any) -> None:
+    if not isinstance(rule, dict) or rule.get("op") not in OPS or not isinstance(rule.get("attribute"), str):
+        raise FlagError(f"{key}: rule {rule!r} needs an attribute and an op ({', '.join(OPS)})")
+    if rule.get("variant") not in variants:
+        raise FlagError(f"{key}: rule variant {rule.get('variant')!r} is not one of {', '.join(variants)}")
+    if rule["op"] == "semver":
+        if rule.get("cmp", "=") not in SEMVER_CMPS:
+            raise FlagError(f"{key}: semver comparison {rule.get('cmp')!r} is not one of {' '.join(SEMVER_CMPS)}")
+        parse_semver(str(rule.get("value")))
+    if rule["op"] == "in" and not isinstance(rule.get("value"), list):
+        raise FlagError(f"{key}: an 'in' rule needs a list of values")
+
+
+def _check_rollout(key: str, variants: dict[str, Any], rollout: Any) -> None:
+    if not isinstance(rollout, dict):
+        raise FlagError(f"{key}: rollout must be a mapping")
+    percent = rollout.get("percent")
+    if isinstance(percent, bool) or not isinstance(percent, int | float) or not 0 <= percent <= 100:
+        raise FlagError(f"{key}: rollout percent must be a number from 0 to 100, not {percent!r}")
+    if rollout.get("variant") not in variants:
+        raise FlagError(f"{key}: rollout variant {rollout.get('variant')!r} is not one of {', '.join(variants)}")
+    if not isinstance(rollout.get("by", TARGETING_KEY), str):
+        raise FlagError(f"{key}: rollout 'by' must be a context attribute name")

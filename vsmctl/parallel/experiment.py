@@ -9,8 +9,11 @@
         result = e.run()
 
 The caller always gets the control's result or exception. Nothing a candidate, a hook or the
-recorder does can raise into the caller or change what it gets: candidates receive copies of
-mutable arguments, run in random order, and every hook runs under a guard. Standard library only.
+recorder does can raise into the caller or change what it gets: candidates receive deep copies
+of mutable arguments (a candidate whose arguments cannot be copied is skipped, and counted),
+comparisons and hooks run under a guard, and with `timeout=` the candidate and its comparison
+together are bounded. Control and candidates run in random order (`order="control-first"` or
+`"candidates-first"` fixes it). Standard library only.
 """
 
 from __future__ import annotations
@@ -42,6 +45,21 @@ def _coin() -> bool:
     return bool(_perf() & 1)
 
 
+def _always() -> bool:
+    return True
+
+
+def _never() -> bool:
+    return False
+
+
+ORDERS = ("random", "control-first", "candidates-first")
+# In mode="async" with no timeout= given, a candidate still running after this long is left
+# behind, so that one hung candidate cannot hold up the observations queued after it.
+ASYNC_BOUND = 10.0
+MAX_LEFT_BEHIND = 16  # candidate threads still running past their bound; beyond this, samples are dropped
+
+
 def _wraps(wrapped: Callable[..., Any], wrapper: Callable[..., Any]) -> Callable[..., Any]:
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         if hasattr(wrapped, attr):
@@ -56,7 +74,7 @@ _calls = count()
 class Result:
     """One implementation's outcome in one observation."""
 
-    __slots__ = ("error", "exc", "name", "ns", "status", "value")
+    __slots__ = ("compared", "error", "exc", "name", "ns", "status", "value")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -65,6 +83,7 @@ class Result:
         self.error: str | None = None  # "Type: message", what gets recorded
         self.ns = 0
         self.status = "match"
+        self.compared = False  # the status is final (decided where the candidate ran)
 
     def __repr__(self) -> str:
         return f"Result({self.name!r}, value={self.value!r}, error={self.error!r}, status={self.status!r})"
@@ -87,7 +106,9 @@ def _needs_copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         not isinstance(v, _IMMUTABLE) for v in kwargs.values())
 
 
-def _copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """Deep copies of the arguments for a candidate, or None when they cannot be copied: the
+    candidate is then skipped, since handing it the caller's objects lets it change them."""
     if not _needs_copy(args, kwargs):
         return args, kwargs
     import copy
@@ -95,27 +116,33 @@ def _copy(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...
     try:
         return copy.deepcopy(args), copy.deepcopy(kwargs)
     except Exception:
-        return args, kwargs  # cannot be copied: the candidate gets the originals
+        return None
 
 
 class _Config:
     """What stays the same from one run of an experiment to the next."""
 
-    __slots__ = ("clean", "compare", "context", "enabled", "flags", "ignore", "key", "mode", "name",
-                 "recorder", "sample", "timeout")
+    __slots__ = ("clean", "compare", "context", "enabled", "first", "flags", "ignore", "key", "mode", "name",
+                 "order", "recorder", "sample", "skipped", "timeout")
 
     def __init__(self, name: str, sample: float | str | None = None, compare: Callable[[Any, Any], bool] | None = None,
                  ignore: Iterable[Callable[[Any, Any], bool]] = (), clean: Callable[[Any], Any] | None = None,
                  context: dict[str, Any] | None = None, recorder: Any = None, mode: str = "sync",
                  timeout: float | None = None, flags: Any = None, enabled: Callable[[], bool] | None = None,
-                 key: Callable[..., Any] | None = None) -> None:
+                 key: Callable[..., Any] | None = None, order: str = "random") -> None:
         if mode not in ("sync", "async"):
             raise ValueError(f"mode must be 'sync' or 'async', not {mode!r}")
         if isinstance(sample, int | float) and not 0 <= sample <= 100:
             raise ValueError(f"sample must be a percentage from 0 to 100, not {sample!r}")
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
         self.name, self.sample, self.compare, self.ignore = name, sample, compare, tuple(ignore)
         self.clean, self.context, self.recorder, self.mode = clean, context, recorder, mode
         self.timeout, self.flags, self.enabled, self.key = timeout, flags, enabled, key
+        self.order = order
+        # whether the control goes first, asked once per observation with one candidate
+        self.first = {"random": _coin, "control-first": _always, "candidates-first": _never}[order]
+        self.skipped = 0  # candidate runs skipped because their arguments could not be copied
 
     def sampled(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         """Whether the candidates run this time. Never raises: a broken hook means no."""
@@ -136,6 +163,22 @@ class _Config:
         except Exception:
             return False
 
+    def arrange(self, steps: list[Any]) -> list[Any]:
+        """The run order of the control (None) and the candidates."""
+        if self.order == "control-first":
+            return [None, *steps]
+        if self.order == "candidates-first":
+            return [*steps, None]
+        order: list[Any] = [None, *steps]
+        if len(order) == 2:
+            if _coin():
+                order.reverse()
+        else:
+            import random
+
+            random.shuffle(order)
+        return order
+
 
 class Experiment:
     def __init__(self, name: str, **options: Any) -> None:
@@ -148,6 +191,11 @@ class Experiment:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+    @property
+    def skipped(self) -> int:
+        """Candidate runs skipped because their arguments could not be deep-copied."""
+        return self._config.skipped
 
     def control(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Experiment:
         self._control = (fn, args, kwargs)
@@ -173,32 +221,44 @@ class Experiment:
         return _conduct(self._config, fn, args, kwargs, self._candidates)
 
 
+def _plan(cfg: _Config, candidates: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]
+          ) -> tuple[list[Any], list[Result]]:
+    """Each candidate with its own copies of the arguments; those that cannot have copies are
+    skipped (returned as results with status "skipped")."""
+    planned, skipped = [], []
+    for name, cfn, cargs, ckwargs in candidates:
+        copied = _copy(cargs, ckwargs) if (cargs or ckwargs) else (cargs, ckwargs)
+        if copied is None:
+            cfg.skipped += 1
+            result = Result(name)
+            result.status, result.compared = "skipped", True
+            result.error = "arguments cannot be deep-copied: the candidate was not run"
+            skipped.append(result)
+        else:
+            planned.append((name, cfn, *copied))
+    return planned, skipped
+
+
 def _conduct(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
              candidates: list[tuple[str, Callable[..., Any], tuple[Any, ...], dict[str, Any]]]) -> Any:
-    planned = [(name, cfn, cargs, ckwargs) if not (cargs or ckwargs) else (name, cfn, *_copy(cargs, ckwargs))
-               for name, cfn, cargs, ckwargs in candidates]
-    if len(planned) == 1 and cfg.timeout is None and cfg.mode == "sync":
+    planned, skipped = _plan(cfg, candidates)
+    if len(planned) == 1 and not skipped and cfg.timeout is None and cfg.mode == "sync":
         return _conduct_one(cfg, fn, args, kwargs, *planned[0])
     control = Result("control")
     if cfg.mode == "async":
         _call(control, fn, args, kwargs)
-        _background().submit(cfg, control, planned)
+        _background().submit(cfg, control, planned, skipped)
         return _outcome(control)
-    results: list[Result] = []
-    order: list[Any] = [None, *planned]  # None stands for the control
-    if len(order) == 2:
-        if _coin():
-            order.reverse()
+    if cfg.timeout is None:
+        results = []
+        for step in cfg.arrange(planned):
+            if step is None:
+                _call(control, fn, args, kwargs)
+            else:
+                results.append(_run_candidate(cfg, *step))
     else:
-        import random
-
-        random.shuffle(order)
-    for step in order:
-        if step is None:
-            _call(control, fn, args, kwargs)
-        else:
-            results.append(_run_candidate(cfg, *step))
-    _finish(cfg, control, results)
+        results = _run_bounded(cfg, control, (fn, args, kwargs), planned)
+    _finish(cfg, control, results + skipped)
     return _outcome(control)
 
 
@@ -207,12 +267,11 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
     """One candidate, no timeout: the path most experiments take, kept lean.
 
     The two orders are written out rather than factored into a helper: a call per side would
-    cost more than the whole bookkeeping (see BENCHMARKS.md). A plain match becomes a 5-tuple
-    for the recorder; anything else goes the general way.
+    cost more than the whole bookkeeping (see BENCHMARKS.md).
     """
     cexc = dexc = None
     cvalue = dvalue = None
-    if _coin():
+    if cfg.first():
         t0 = _perf()
         try:
             cvalue = fn(*args, **kwargs)
@@ -246,10 +305,21 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
             cexc = exc
         t2 = _perf()
         dns, cns = t1 - t0, t2 - t1
+    _settle_one(cfg, cand_name, cvalue, cexc, cns, dvalue, dexc, dns)
+    if cexc is not None:
+        raise cexc
+    return cvalue
+
+
+def _settle_one(cfg: _Config, cand_name: str, cvalue: Any, cexc: BaseException | None, cns: int,
+                dvalue: Any, dexc: BaseException | None, dns: int) -> None:
+    """Compare and publish one observation of `_conduct_one`. A plain match becomes a 5-tuple
+    for the recorder; anything else goes the general way. Never raises."""
     if cexc is None and dexc is None and cfg.context is None:
         try:
-            same = cvalue == dvalue if cfg.compare is None else bool(cfg.compare(cvalue, dvalue))
-        except Exception:
+            # bool() inside the guard: a numpy-like `==` returns an object whose truth raises
+            same = bool(cvalue == dvalue if cfg.compare is None else cfg.compare(cvalue, dvalue))
+        except BaseException:
             same = False  # decided again, guarded, on the general path
         if same:
             try:
@@ -261,7 +331,7 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
                 recorder.record((cfg.name, time.time(), cns, cand_name, dns))
             except Exception as exc:
                 _log_once(f"experiment {cfg.name}: publishing failed: {exc!r}")
-            return cvalue
+            return
     control, result = Result("control"), Result(cand_name)
     control.value, control.ns, result.value, result.ns = cvalue, cns, dvalue, dns
     for r, raised in ((control, cexc), (result, dexc)):
@@ -269,9 +339,6 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
             r.exc = raised
             r.error = f"{type(raised).__name__}: {raised}"[:500]
     _finish(cfg, control, [result])
-    if cexc is not None:
-        raise cexc
-    return cvalue
 
 
 def _outcome(control: Result) -> Any:
@@ -282,41 +349,99 @@ def _outcome(control: Result) -> Any:
 
 def _run_candidate(cfg: _Config, name: str, fn: Callable[..., Any], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> Result:
+    """A candidate run inline, unbounded (no timeout= in sync mode)."""
     result = Result(name)
-    if cfg.timeout is None or cfg.mode == "async":
-        _call(result, fn, args, kwargs)
-        if cfg.timeout is not None and result.ns > cfg.timeout * 1e9:
-            result.status = "timeout"
-        return result
-    import threading
-
-    worker = threading.Thread(target=_call, args=(result, fn, args, kwargs), daemon=True,
-                              name=f"vsmctl-candidate-{name}")
-    start = _perf()
-    worker.start()
-    worker.join(cfg.timeout)
-    if worker.is_alive():  # left to finish on its own; the caller goes on
-        result.status = "timeout"
-        result.ns = _perf() - start
+    _call(result, fn, args, kwargs)
     return result
 
 
+class _Watch:
+    """One candidate in a thread of its own, compared there too: whoever waits for it waits at
+    most until `deadline`, however long the candidate or its comparison take. A late thread is
+    left to finish alone; what it computes goes into its own Result, never the one recorded."""
+
+    __slots__ = ("cfg", "control", "control_ready", "deadline", "ran", "result", "start", "thread")
+
+    def __init__(self, cfg: _Config, control: Result, bound: float, name: str, fn: Callable[..., Any],
+                 args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        import threading
+
+        self.cfg, self.control, self.result = cfg, control, Result(name)
+        self.ran, self.control_ready = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._work, args=(fn, args, kwargs), daemon=True,
+                                       name=f"vsmctl-candidate-{name}")
+        self.start = _perf()
+        self.deadline = time.monotonic() + bound
+        self.thread.start()
+
+    def _work(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        own = Result(self.result.name)
+        try:
+            _call(own, fn, args, kwargs)
+        except KeyboardInterrupt as exc:  # raised in this thread, not the caller's: an outcome like any other
+            own.exc, own.error = exc, "KeyboardInterrupt"
+        self.ran.set()
+        self.control_ready.wait()
+        _judge(self.cfg, self.control, own)
+        self.result = own
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def outcome(self) -> Result:
+        """The candidate's result, or a timeout if it (or its comparison) is not done by the deadline."""
+        self.control_ready.set()
+        self.thread.join(self.remaining())
+        if self.thread.is_alive():
+            late = Result(self.result.name)
+            late.status, late.compared, late.ns = "timeout", True, _perf() - self.start
+            return late
+        return self.result
+
+
+def _run_bounded(cfg: _Config, control: Result, call: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]],
+                 planned: list[Any]) -> list[Result]:
+    """Sync mode with timeout=: the order holds (a candidate before the control is waited for,
+    up to its bound, before the control starts), and candidates and comparisons are bounded."""
+    bound = float(cfg.timeout or 0.0)
+    watches: list[_Watch] = []
+    control_done = False
+    for step in cfg.arrange(planned):
+        if step is None:
+            _call(control, *call)
+            control_done = True
+            continue
+        watch = _Watch(cfg, control, bound, *step)
+        watches.append(watch)
+        if not control_done:
+            watch.ran.wait(watch.remaining())
+    return [watch.outcome() for watch in watches]
+
+
+def _judge(cfg: _Config, control: Result, result: Result) -> None:
+    """The candidate's status against the control: match, ignored, mismatch or compare_error.
+    Never raises, whatever the values' `==` or `bool()` do."""
+    try:
+        if _same(cfg, control, result):
+            result.status = "match"
+        elif any(pred(control.value, result.value) for pred in cfg.ignore):
+            result.status = "ignored"
+        else:
+            result.status = "mismatch"
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        result.status = "compare_error"
+        result.error = result.error or f"compare: {type(exc).__name__}: {exc}"[:500]
+    result.compared = True
+
+
 def _finish(cfg: _Config, control: Result, results: list[Result]) -> None:
-    """Compare and publish. Runs guarded: nothing here reaches the caller."""
+    """Compare (what was not compared where it ran) and publish. Nothing here reaches the caller."""
     try:
         for result in results:
-            if result.status == "timeout":
-                continue
-            try:
-                if _same(cfg, control, result):
-                    result.status = "match"
-                elif any(pred(control.value, result.value) for pred in cfg.ignore):
-                    result.status = "ignored"
-                else:
-                    result.status = "mismatch"
-            except Exception as exc:
-                result.status = "compare_error"
-                result.error = result.error or f"compare: {type(exc).__name__}: {exc}"[:500]
+            if not result.compared:
+                _judge(cfg, control, result)
             if result.status in ("mismatch", "ignored") and cfg.clean is not None:
                 try:
                     control.value, result.value = cfg.clean(control.value), cfg.clean(result.value)
@@ -336,7 +461,7 @@ def _same(cfg: _Config, control: Result, candidate: Result) -> bool:
     if control.exc is not None or candidate.exc is not None:
         if control.exc is None or candidate.exc is None:
             return False
-        return type(control.exc) is type(candidate.exc) and control.exc.args == candidate.exc.args
+        return type(control.exc) is type(candidate.exc) and bool(control.exc.args == candidate.exc.args)
     if cfg.compare is not None:
         return bool(cfg.compare(control.value, candidate.value))
     return bool(control.value == candidate.value)
@@ -346,7 +471,9 @@ _log_once = LogOnce("vsmctl.parallel")
 
 
 class _Background:
-    """One daemon worker for mode="async": candidates run here, after the control returned."""
+    """One daemon worker for mode="async": candidates run after the control returned, each in a
+    thread of its own bounded by timeout= (ASYNC_BOUND when not given), so a hung candidate
+    delays the observations queued after it by that bound at most."""
 
     MAX_QUEUED = 10_000
 
@@ -356,27 +483,39 @@ class _Background:
 
         self.queue: queue.Queue[Any] = queue.Queue(self.MAX_QUEUED)
         self.dropped = 0
+        self.left_behind: list[_Watch] = []  # candidates still running past their bound
         self.pid = os.getpid()
         self.thread = threading.Thread(target=self._loop, name="vsmctl-experiments", daemon=True)
         self.thread.start()
 
-    def submit(self, cfg: _Config, control: Result, planned: list[Any]) -> None:
+    def submit(self, cfg: _Config, control: Result, planned: list[Any], skipped: list[Result]) -> None:
         import queue
 
         try:
-            self.queue.put_nowait((cfg, control, planned))
+            self.queue.put_nowait((cfg, control, planned, skipped))
         except queue.Full:
             self.dropped += 1  # the caller never waits: past the backlog, samples are dropped
 
     def _loop(self) -> None:
         while True:
-            cfg, control, planned = self.queue.get()
+            cfg, control, planned, skipped = self.queue.get()
             try:
-                _finish(cfg, control, [_run_candidate(cfg, *step) for step in planned])
+                self._observe(cfg, control, planned, skipped)
             except Exception as exc:  # pragma: no cover - _finish is guarded already
                 _log_once(f"experiment {cfg.name}: {exc!r}")
             finally:
                 self.queue.task_done()
+
+    def _observe(self, cfg: _Config, control: Result, planned: list[Any], skipped: list[Result]) -> None:
+        self.left_behind = [w for w in self.left_behind if w.thread.is_alive()]
+        if len(self.left_behind) >= MAX_LEFT_BEHIND:
+            self.dropped += 1  # hung candidates pile up: no new threads until some finish
+            return
+        bound = cfg.timeout if cfg.timeout is not None else ASYNC_BOUND
+        watches = [_Watch(cfg, control, bound, *step) for step in planned]
+        results = [watch.outcome() for watch in watches]
+        self.left_behind.extend(w for w in watches if w.thread.is_alive())
+        _finish(cfg, control, results + skipped)
 
     def join(self) -> None:
         self.queue.join()

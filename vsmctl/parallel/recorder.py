@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS observations (
     experiment TEXT NOT NULL,
     time REAL NOT NULL,
     candidate TEXT NOT NULL,
-    status TEXT NOT NULL,          -- match, mismatch, ignored, timeout, compare_error
+    status TEXT NOT NULL,          -- match, mismatch, ignored, timeout, compare_error, skipped
     control_ns INTEGER,
     candidate_ns INTEGER,
     shape TEXT,                    -- JSON list of the differing field paths ([*] for positions)

@@ -61,6 +61,7 @@ class ExperimentReport:
     last: float | None
     secondary_samples: int = 0
     ratio: dict[str, float] = field(default_factory=dict)
+    skipped: int = 0  # candidate runs skipped: their arguments could not be deep-copied (not samples)
 
     @property
     def match_rate(self) -> float:
@@ -115,90 +116,104 @@ def _percentiles(values: array) -> Latency | None:
     return Latency(at(0.50), at(0.95), at(0.99))
 
 
+class _Query:
+    """The observations of one experiment since a moment (the secondary's own rows set apart)."""
+
+    def __init__(self, db: sqlite3.Connection, experiment: str, since: float | None) -> None:
+        self.db = db
+        self.where = "experiment = ? AND time >= ?"
+        self.args: tuple[Any, ...] = (experiment, since if since is not None else float("-inf"))
+
+    def rows(self, select: str, condition: str, *extra: Any) -> list[Any]:
+        """`select` over the candidates' observations (not the secondary's) matching `condition`."""
+        sql = f"SELECT {select} FROM observations WHERE {self.where} AND candidate != ? {condition}"
+        return self.db.execute(sql, (*self.args, SECONDARY, *extra)).fetchall()
+
+
 def report(database: Path, experiment: str, since: float | None = None) -> ExperimentReport:
-    db = _connect(database)
-    t = since if since is not None else float("-inf")
-    where = "experiment = ? AND time >= ?"
-    args: tuple[Any, ...] = (experiment, t)
-
-    # noise: what differs between the control and its secondary
-    noise_paths: set[str] = set()
-    for (shape,) in db.execute(f"SELECT DISTINCT shape FROM observations WHERE {where} AND candidate = ? "
-                               "AND status = 'mismatch' AND shape IS NOT NULL", (*args, SECONDARY)):
-        noise_paths.update(json.loads(shape))
-    noise_paths.discard("<exception>")
-    secondary_samples = db.execute(f"SELECT COUNT(*) FROM observations WHERE {where} AND candidate = ?",
-                                   (*args, SECONDARY)).fetchone()[0]
-
-    counts = dict(db.execute(f"SELECT status, COUNT(*) FROM observations WHERE {where} AND candidate != ? "
-                             "GROUP BY status", (*args, SECONDARY)).fetchall())
-    batched = db.execute("SELECT COALESCE(SUM(count), 0), MIN(first_time), MAX(last_time) FROM batches "
-                         "WHERE experiment = ? AND last_time >= ?", args).fetchone()
-    first_last = db.execute(f"SELECT MIN(time), MAX(time) FROM observations WHERE {where}", args).fetchone()
+    q = _Query(_connect(database), experiment, since)
+    noise_paths, secondary_samples = _noise(q)
+    counts = dict(q.rows("status, COUNT(*)", "GROUP BY status"))
+    batched = q.db.execute("SELECT COALESCE(SUM(count), 0), MIN(first_time), MAX(last_time) FROM batches "
+                           "WHERE experiment = ? AND last_time >= ?", q.args).fetchone()
+    first_last = q.db.execute(f"SELECT MIN(time), MAX(time) FROM observations WHERE {q.where}", q.args).fetchone()
     firsts = [v for v in (batched[1], first_last[0]) if v is not None]
     lasts = [v for v in (batched[2], first_last[1]) if v is not None]
+    shapes, noise = _shapes(q, noise_paths)
+    errors = dict(q.rows("error_type, COUNT(*)", "AND error_type IS NOT NULL GROUP BY error_type "
+                         "ORDER BY COUNT(*) DESC"))
+    control_lat, candidate_lat, ratio = _latencies(q)
+    matches = int(batched[0]) + counts.get("match", 0)
+    samples = matches + sum(counts.get(s, 0) for s in ("mismatch", "ignored", "timeout", "compare_error"))
+    return ExperimentReport(
+        experiment=experiment, samples=samples, matches=matches, mismatches=counts.get("mismatch", 0) - noise,
+        ignored=counts.get("ignored", 0), noise=noise, timeouts=counts.get("timeout", 0),
+        compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
+        noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
+        first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
+        secondary_samples=secondary_samples, ratio=ratio, skipped=counts.get("skipped", 0),
+    )
 
-    # Mismatches grouped by the fields that differ, noise fields left out: a mismatch whose only
-    # differences are noise is counted as noise.
+
+def _noise(q: _Query) -> tuple[set[str], int]:
+    """What differs between the control and its secondary (noise), and how often it ran."""
+    noise_paths: set[str] = set()
+    for (shape,) in q.db.execute(f"SELECT DISTINCT shape FROM observations WHERE {q.where} AND candidate = ? "
+                                 "AND status = 'mismatch' AND shape IS NOT NULL", (*q.args, SECONDARY)):
+        noise_paths.update(json.loads(shape))
+    noise_paths.discard("<exception>")
+    secondary_samples = q.db.execute(f"SELECT COUNT(*) FROM observations WHERE {q.where} AND candidate = ?",
+                                     (*q.args, SECONDARY)).fetchone()[0]
+    return noise_paths, secondary_samples
+
+
+def _shapes(q: _Query, noise_paths: set[str]) -> tuple[list[ShapeGroup], int]:
+    """Mismatches grouped by the fields that differ, noise fields left out; a mismatch whose only
+    differences are noise is counted as noise."""
     grouped: dict[tuple[str, ...], list[Any]] = {}
     noise = 0
-    for shape, count in db.execute(
-            f"SELECT shape, COUNT(*) FROM observations WHERE {where} AND candidate != ? AND status = 'mismatch' "
-            "GROUP BY shape", (*args, SECONDARY)).fetchall():
+    for shape, count in q.rows("shape, COUNT(*)", "AND status = 'mismatch' GROUP BY shape"):
         paths = tuple(json.loads(shape)) if shape else ("$",)
         real = tuple(p for p in paths if p not in noise_paths)
         if not real:
             noise += count
             continue
         grouped.setdefault(real, []).append((shape, count))
-    shapes: list[ShapeGroup] = []
-    for real, stored in grouped.items():
-        examples: list[Example] = []
-        for shape, _count in stored:
-            if len(examples) >= EXAMPLES:
-                break
-            for cv, dv, ctx in db.execute(
-                    f"SELECT control_value, candidate_value, context FROM observations WHERE {where} "
-                    "AND candidate != ? AND status = 'mismatch' AND shape IS ? LIMIT ?",
-                    (*args, SECONDARY, shape, EXAMPLES - len(examples))):
-                control, candidate = json.loads(cv) if cv else None, json.loads(dv) if dv else None
-                diffs = tuple(d for d in differences(control, candidate, limit=20) if shape_of(d[0]) not in noise_paths)
-                examples.append(Example(control, candidate, diffs, json.loads(ctx) if ctx else None))
-        shapes.append(ShapeGroup(real, sum(c for _s, c in stored), tuple(examples)))
+    shapes = [ShapeGroup(real, sum(c for _s, c in stored), _examples(q, stored, noise_paths))
+              for real, stored in grouped.items()]
     shapes.sort(key=lambda g: (-g.count, g.paths))
+    return shapes, noise
 
-    errors = dict(db.execute(f"SELECT error_type, COUNT(*) FROM observations WHERE {where} AND candidate != ? "
-                             "AND error_type IS NOT NULL GROUP BY error_type ORDER BY COUNT(*) DESC",
-                             (*args, SECONDARY)).fetchall())
 
+def _examples(q: _Query, stored: list[Any], noise_paths: set[str]) -> tuple[Example, ...]:
+    examples: list[Example] = []
+    for shape, _count in stored:
+        if len(examples) >= EXAMPLES:
+            break
+        for cv, dv, ctx in q.rows("control_value, candidate_value, context",
+                                  "AND status = 'mismatch' AND shape IS ? LIMIT ?", shape, EXAMPLES - len(examples)):
+            control, candidate = json.loads(cv) if cv else None, json.loads(dv) if dv else None
+            diffs = tuple(d for d in differences(control, candidate, limit=20) if shape_of(d[0]) not in noise_paths)
+            examples.append(Example(control, candidate, diffs, json.loads(ctx) if ctx else None))
+    return tuple(examples)
+
+
+def _latencies(q: _Query) -> tuple[Latency | None, Latency | None, dict[str, float]]:
     control_ns, candidate_ns = array("q"), array("q")
-    for cblob, dblob in db.execute("SELECT control_ns, candidate_ns FROM batches WHERE experiment = ? "
-                                   "AND last_time >= ?", args):
+    for cblob, dblob in q.db.execute("SELECT control_ns, candidate_ns FROM batches WHERE experiment = ? "
+                                     "AND last_time >= ?", q.args):
         control_ns.frombytes(cblob)
         candidate_ns.frombytes(dblob)
-    for cns, dns in db.execute(f"SELECT control_ns, candidate_ns FROM observations WHERE {where} AND candidate != ? "
-                               "AND status != 'timeout'", (*args, SECONDARY)):
+    for cns, dns in q.rows("control_ns, candidate_ns", "AND status != 'timeout'"):
         control_ns.append(cns or 0)
         candidate_ns.append(dns or 0)
     control_lat, candidate_lat = _percentiles(control_ns), _percentiles(candidate_ns)
     ratio = {}
     if control_lat and candidate_lat:
-        for q in ("p50", "p95", "p99"):
-            base = getattr(control_lat, q)
-            ratio[q] = round(getattr(candidate_lat, q) / base, 3) if base else float("inf")
-
-    matches = int(batched[0]) + counts.get("match", 0)
-    mismatches = counts.get("mismatch", 0) - noise
-    samples = matches + counts.get("mismatch", 0) + counts.get("ignored", 0) + counts.get("timeout", 0) + \
-        counts.get("compare_error", 0)
-    return ExperimentReport(
-        experiment=experiment, samples=samples, matches=matches, mismatches=mismatches,
-        ignored=counts.get("ignored", 0), noise=noise, timeouts=counts.get("timeout", 0),
-        compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
-        noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
-        first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
-        secondary_samples=secondary_samples, ratio=ratio,
-    )
+        for name in ("p50", "p95", "p99"):
+            base = getattr(control_lat, name)
+            ratio[name] = round(getattr(candidate_lat, name) / base, 3) if base else float("inf")
+    return control_lat, candidate_lat, ratio
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from vsmctl.analysis.model import ImportSite, ModuleGraph
+from vsmctl.analysis.model import KIND_LABELS, ImportSite, ModuleGraph
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.render.text_table import format_table
+from vsmctl.roadmap.model import Roadmap
+from vsmctl.roadmap.patterns import Assignment
 
 MAX_SITES = 5
 
@@ -24,20 +26,29 @@ def _sites(console: Console, graph: ModuleGraph, sites: tuple[ImportSite, ...] |
 
 
 def print_report(console: Console, report: AnalysisReport) -> None:
+    _print_graph(console, report)
+    if report.roadmap is None or report.assignment is None:
+        console.print("[dim]No roadmap given (--roadmap roadmap.yaml): package assignment and layering "
+                      "checks skipped.[/]")
+        _warnings(console, report)
+        return
+    _print_packages(console, report, report.roadmap, report.assignment)
+    _print_violations(console, report)
+    _print_package_cycles(console, report)
+    _warnings(console, report)
+
+
+def _print_graph(console: Console, report: AnalysisReport) -> None:
     graph = report.graph
-    kinds = report.kind_counts()
+    kinds = ", ".join(f"{n} {KIND_LABELS.get(k, k)}" for k, n in report.kind_counts().items())
     note = " (from cache)" if report.cached else ""
     console.print(
         f"[bold]{graph.root}[/]: {len(graph.modules)} modules, {len(graph.imports)} import statements "
         f"over {len(graph.edges())} module edges{note}",
         highlight=False,
     )
-    console.print(
-        f"  kinds: {kinds['plain']} plain, {kinds['function']} function-level, "
-        f"{kinds['type_checking']} TYPE_CHECKING-only; packages: {', '.join(graph.top_packages)}; "
-        f"engine: {graph.engine}",
-        highlight=False,
-    )
+    console.print(f"  kinds: {kinds}; packages: {', '.join(graph.top_packages)}; engine: {graph.engine}",
+                  highlight=False)
     if graph.problems:
         console.print(f"[yellow]{len(graph.problems)} file(s) could not be analyzed:[/]")
         for p in graph.problems:
@@ -54,19 +65,15 @@ def print_report(console: Console, report: AnalysisReport) -> None:
     else:
         console.print("[green]No import cycles.[/]")
 
-    if report.roadmap is None or report.assignment is None:
-        console.print("[dim]No roadmap given (--roadmap roadmap.yaml): package assignment and layering "
-                      "checks skipped.[/]")
-        _warnings(console, report)
-        return
 
-    categories = {p.name: p.category for p in report.roadmap.packages}
-    _table(console, f"Roadmap packages ({report.roadmap.name})",
+def _print_packages(console: Console, report: AnalysisReport, roadmap: Roadmap, assignment: Assignment) -> None:
+    categories = {p.name: p.category for p in roadmap.packages}
+    _table(console, f"Roadmap packages ({roadmap.name})",
            ("package", "category", "modules", "lines", "fan-in", "fan-out", "instability"),
            [(p.name, categories[p.name], p.modules, p.lines, p.fan_in, p.fan_out, f"{p.instability:.2f}")
             for p in report.packages],
            (False, False, True, True, True, True, True))
-    unassigned = report.assignment.unassigned
+    unassigned = assignment.unassigned
     if unassigned:
         console.print(f"[bold]Modules no pattern claims[/] ({len(unassigned)}): {', '.join(unassigned)}",
                       highlight=False)
@@ -76,6 +83,9 @@ def print_report(console: Console, report: AnalysisReport) -> None:
             for e in report.package_edges],
            (False, False, True, False, False))
 
+
+def _print_violations(console: Console, report: AnalysisReport) -> None:
+    graph = report.graph
     if report.violations:
         console.print(f"[bold red]Roadmap violations[/] ({len(report.violations)})")
         for v in report.violations:
@@ -90,6 +100,8 @@ def print_report(console: Console, report: AnalysisReport) -> None:
             console.print(f"  {name} → {', '.join(sorted({s.imported for s in sites}))}", highlight=False)
             _sites(console, graph, sites)
 
+
+def _print_package_cycles(console: Console, report: AnalysisReport) -> None:
     if report.package_cycles:
         console.print(f"[bold]Package cycles[/] ({len(report.package_cycles)})")
         for cycle in report.package_cycles:
@@ -102,10 +114,9 @@ def print_report(console: Console, report: AnalysisReport) -> None:
         for a, b in report.breakers.edges:
             edge = by_key[(a, b)]
             console.print(f"  {a} → {b} ({edge.weight} import(s))", highlight=False)
-            _sites(console, graph, edge.sites)
+            _sites(console, report.graph, edge.sites)
     elif report.roadmap is not None:
         console.print("[green]The package graph is acyclic.[/]")
-    _warnings(console, report)
 
 
 def _table(console: Console, title: str, headers: tuple[str, ...], rows: list[tuple[object, ...]],

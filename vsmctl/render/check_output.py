@@ -6,8 +6,8 @@ import os
 from typing import Any
 
 from vsmctl import __version__
-from vsmctl.boundaries.check import CheckResult
-from vsmctl.boundaries.rules import Finding
+from vsmctl.check.rules import Finding
+from vsmctl.check.service import CheckResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from vsmctl.analysis.model import TYPE_CHECKING
 from vsmctl.analysis.report import AnalysisReport
+from vsmctl.roadmap.model import Roadmap
 
 OK, VIOLATION, BREAKER, TYPING = "ok", "violation", "breaker", "typing"
 
@@ -38,21 +40,32 @@ class GraphView:
 
 def graph_view(report: AnalysisReport) -> GraphView:
     if report.roadmap is not None and report.packages:
-        category = {p.name: p.category for p in report.roadmap.packages}
-        nodes = tuple(Node(p.name, category[p.name], p.modules, p.lines, p.instability)
-                      for p in report.packages)
-        violating = {(v.source, v.target) for v in report.violations}
-        breaking = set(report.breakers.edges) if report.breakers else set()
-        edge_list = []
-        for e in report.package_edges:
-            key = (e.source, e.target)
-            status = (BREAKER if key in breaking else VIOLATION if key in violating
-                      else TYPING if e.kind == "type_checking" else OK)
-            edge_list.append(Edge(e.source, e.target, e.weight, status))
-        layers = tuple(c for c in report.roadmap.categories if any(n.layer == c for n in nodes))
-        return GraphView(f"{report.roadmap.name}: package dependencies", layers, nodes, tuple(edge_list))
+        return _roadmap_view(report, report.roadmap)
+    return _component_view(report)
 
-    # No roadmap: top-level packages, layered by their depth in the condensed dependency graph.
+
+def _edge_status(key: tuple[str, str], kind: str, violating: set[tuple[str, str]],
+                 breaking: set[tuple[str, str]]) -> str:
+    if key in breaking:
+        return BREAKER
+    if key in violating:
+        return VIOLATION
+    return TYPING if kind == TYPE_CHECKING else OK
+
+
+def _roadmap_view(report: AnalysisReport, roadmap: Roadmap) -> GraphView:
+    category = {p.name: p.category for p in roadmap.packages}
+    nodes = tuple(Node(p.name, category[p.name], p.modules, p.lines, p.instability) for p in report.packages)
+    violating = {(v.source, v.target) for v in report.violations}
+    breaking = set(report.breakers.edges) if report.breakers else set()
+    edges = tuple(Edge(e.source, e.target, e.weight, _edge_status((e.source, e.target), e.kind, violating, breaking))
+                  for e in report.package_edges)
+    layers = tuple(c for c in roadmap.categories if any(n.layer == c for n in nodes))
+    return GraphView(f"{roadmap.name}: package dependencies", layers, nodes, edges)
+
+
+def _component_view(report: AnalysisReport) -> GraphView:
+    """No roadmap: top-level packages, layered by their depth in the condensed dependency graph."""
     from vsmctl.analysis.metrics import component_of_factory
 
     component_of = component_of_factory(report.graph)
@@ -65,13 +78,12 @@ def graph_view(report: AnalysisReport) -> GraphView:
     g.add_nodes_from(c.name for c in report.components)
     g.add_edges_from(counts)
     condensed = nx.condensation(g)
+    mapping = condensed.graph["mapping"]
     level: dict[int, int] = {}
     for comp in reversed(list(nx.topological_sort(condensed))):
-        succ = list(condensed.successors(comp))
-        level[comp] = 1 + max((level[s] for s in succ), default=-1)
-    layer_of = {n: f"layer {level[condensed.graph['mapping'][n]]}" for n in g.nodes}
-    cyclic = {(a, b) for a, b in counts
-              if condensed.graph["mapping"][a] == condensed.graph["mapping"][b]}
+        level[comp] = 1 + max((level[s] for s in condensed.successors(comp)), default=-1)
+    layer_of = {n: f"layer {level[mapping[n]]}" for n in g.nodes}
+    cyclic = {(a, b) for a, b in counts if mapping[a] == mapping[b]}
     nodes = tuple(Node(c.name, layer_of[c.name], c.modules, c.lines, c.instability) for c in report.components)
     edges = tuple(Edge(a, b, w, VIOLATION if (a, b) in cyclic else OK) for (a, b), w in sorted(counts.items()))
     layers = tuple(sorted(set(layer_of.values()), key=lambda s: int(s.split()[1])))

@@ -6,8 +6,9 @@ from dataclasses import asdict
 from typing import Any
 
 from vsmctl.analysis.model import ModuleGraph
-from vsmctl.boundaries.proposal import Proposal
-from vsmctl.boundaries.scoring import Score
+from vsmctl.propose.proposal import Proposal
+from vsmctl.propose.scoring import Score
+from vsmctl.propose.seeded import Decision
 
 MAX_LIST = 8
 
@@ -46,6 +47,13 @@ def proposal_to_dict(proposal: Proposal, graph: ModuleGraph | None = None) -> di
 
 
 def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None:
+    _print_packages(console, proposal)
+    _print_members(console, proposal, graph)
+    _print_decisions(console, proposal.decisions)
+    _print_layering(console, proposal)
+
+
+def _print_packages(console: Any, proposal: Proposal) -> None:
     from rich.table import Table
 
     how = ("seeded by the roadmap's patterns" if proposal.mode == "seeded"
@@ -60,6 +68,9 @@ def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None
         table.add_row(p.name, str(len(p.members)), str(p.lines), str(p.cohesion), str(p.coupling_out),
                       str(p.coupling_in), ", ".join(p.depends_on))
     console.print(table)
+
+
+def _print_members(console: Any, proposal: Proposal, graph: ModuleGraph) -> None:
     for p in proposal.packages:
         more = f" … (+{len(p.members) - MAX_LIST})" if len(p.members) > MAX_LIST else ""
         shown = ", ".join(p.members[:MAX_LIST]) + more
@@ -71,17 +82,26 @@ def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None
             more = f" (+{len(p.crossing) - 1} more)" if len(p.crossing) > 1 else ""
             console.print(f"    crosses its boundary: {graph.modules[site.importer].path}:{site.line} "
                           f"[cyan]{site.text}[/]{more}", highlight=False)
-    if proposal.decisions:
+
+
+def _decision_line(d: Decision) -> str:
+    if d.target is None:
+        return f"  {d.module}: [yellow]unassigned[/] ({d.reason})"
+    runner = f", runner-up {d.runner_up} {d.runner_up_score:.2f}" if d.runner_up else ""
+    close = " [yellow](close call)[/]" if d.runner_up and d.score - d.runner_up_score < 0.1 else ""
+    detail = f"{d.score:.2f}{runner}" if d.reason == "coupling" else (
+        f"{d.score:.2f}{runner}; {d.reason}" if d.reason.startswith("coupling") else d.reason)
+    return f"  {d.module} → {d.target} ({detail}){close}"
+
+
+def _print_decisions(console: Any, decisions: tuple[Decision, ...]) -> None:
+    if decisions:
         console.print("[bold]Assignments[/] (share of each module's coupling; close calls deserve a look)")
-        for d in proposal.decisions:
-            if d.target is None:
-                console.print(f"  {d.module}: [yellow]unassigned[/] ({d.reason})", highlight=False)
-                continue
-            runner = f", runner-up {d.runner_up} {d.runner_up_score:.2f}" if d.runner_up else ""
-            close = " [yellow](close call)[/]" if d.runner_up and d.score - d.runner_up_score < 0.1 else ""
-            detail = f"{d.score:.2f}{runner}" if d.reason == "coupling" else (
-                f"{d.score:.2f}{runner}; {d.reason}" if d.reason.startswith("coupling") else d.reason)
-            console.print(f"  {d.module} → {d.target} ({detail}){close}", highlight=False)
+        for d in decisions:
+            console.print(_decision_line(d), highlight=False)
+
+
+def _print_layering(console: Any, proposal: Proposal) -> None:
     if proposal.cycles:
         console.print(f"[bold]Cycles between proposed packages[/] ({len(proposal.cycles)})")
         for c in proposal.cycles:

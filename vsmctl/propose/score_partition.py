@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from vsmctl.analysis.report import load_graph
-from vsmctl.boundaries.coupling import import_weights
-from vsmctl.boundaries.scoring import Score, score
 from vsmctl.errors import InputError
+from vsmctl.propose.coupling import import_weights
+from vsmctl.propose.scoring import Score, score
 
 
 def load_mapping(path: Path, what: str) -> dict[str, str]:
@@ -32,7 +32,7 @@ def score_partition(path: Path, reference: Path, roadmap: Path | None, partition
     if partition is not None:
         mapping, label = load_mapping(partition, "partition"), f"partition {partition}"
     elif propose:
-        from vsmctl.boundaries.propose import propose_boundaries
+        from vsmctl.propose.service import propose_boundaries
 
         _graph, proposal = propose_boundaries(path, roadmap, cut_cycles=cut_cycles)
         mapping, label = proposal.partition, f"{proposal.mode} proposal"

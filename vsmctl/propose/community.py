@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from vsmctl.boundaries.atoms import Atoms
-from vsmctl.boundaries.coupling import normalized
-from vsmctl.boundaries.scoring import modularity
+from vsmctl.propose.atoms import Atoms
+from vsmctl.propose.coupling import normalized
+from vsmctl.propose.scoring import modularity
 
 RESOLUTIONS = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 UNCONNECTED = "unconnected"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vsmctl.analysis.report import analyze_monolith
-from vsmctl.boundaries.rules import RULES, CheckContext, Finding, Rule
+from vsmctl.check.rules import RULES, CheckContext, Finding, Rule
 from vsmctl.errors import InputError
 from vsmctl.events import now_iso
 from vsmctl.roadmap.loader import load_roadmap
@@ -70,9 +70,9 @@ def _write_baseline(path: Path, entries: dict[str, dict[str, str]]) -> None:
 
 
 def run_check(path: Path | None = None, roadmap_path: Path | None = None, update_baseline: bool = False,
-              use_cache: bool = True) -> CheckResult:
+              use_cache: bool = True, language: str | None = None) -> CheckResult:
     path, roadmap = default_target(path, roadmap_path)
-    report = analyze_monolith(path, roadmap, use_cache=use_cache)
+    report = analyze_monolith(path, roadmap, use_cache=use_cache, language=language)
     ctx = CheckContext(report.graph, roadmap, report)
     findings: list[Finding] = []
     for rule in RULES:

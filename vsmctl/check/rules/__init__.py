@@ -5,8 +5,8 @@ A new rule is one new module here plus its entry in RULES.
 
 from __future__ import annotations
 
-from vsmctl.boundaries.rules import depends_on, package_cycles, private_modules
-from vsmctl.boundaries.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules import depends_on, package_cycles, private_modules
+from vsmctl.check.rules.base import CheckContext, Finding, Rule
 
 RULES: tuple[Rule, ...] = (depends_on.RULE, private_modules.RULE, package_cycles.RULE)
 

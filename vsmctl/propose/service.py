@@ -4,32 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vsmctl.analysis.graph_builder import Progress
+from vsmctl.analysis.frontend import Progress
 from vsmctl.analysis.model import ModuleGraph
 from vsmctl.analysis.report import gc_paused, load_graph
-from vsmctl.boundaries.atoms import build_atoms
-from vsmctl.boundaries.community import communities
-from vsmctl.boundaries.coupling import add_weights, import_weights
-from vsmctl.boundaries.proposal import Proposal, describe, suggest_names
-from vsmctl.boundaries.scoring import score
-from vsmctl.boundaries.seeded import assign_seeded, containment_links
 from vsmctl.errors import InputError
+from vsmctl.propose.atoms import build_atoms
+from vsmctl.propose.community import communities
+from vsmctl.propose.coupling import add_weights, import_weights
+from vsmctl.propose.proposal import Proposal, describe, suggest_names
+from vsmctl.propose.roadmap_writer import PackagePlan, WriteResult, write_proposal
+from vsmctl.propose.scoring import score
+from vsmctl.propose.seeded import assign_seeded, containment_links
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.patterns import assign
 
 
 def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: int | None = None,
                        history: int = 0, cut_cycles: bool = False, excludes: tuple[str, ...] = (),
-                       use_cache: bool = True, progress: Progress | None = None) -> tuple[ModuleGraph, Proposal]:
+                       use_cache: bool = True, progress: Progress | None = None,
+                       language: str | None = None) -> tuple[ModuleGraph, Proposal]:
     if packages is not None and packages < 1:
         raise InputError(f"--packages must be at least 1, got {packages}")
     roadmap = load_roadmap(roadmap_path) if roadmap_path else None
     with gc_paused():
-        graph, _ = load_graph(path, excludes, use_cache, progress)
+        graph, _ = load_graph(path, excludes, use_cache, progress, language)
     atoms = build_atoms(graph, cut_cycles)
     weights = import_weights(graph)
     if history:
-        from vsmctl.boundaries.history import change_coupling
+        from vsmctl.propose.history import change_coupling
 
         weights = add_weights(weights, change_coupling(graph, history))
     edges = [(a, b, w) for (a, b), w in weights.items()]
@@ -57,3 +59,11 @@ def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: i
             bound.setdefault(partition[members[0]], set()).add(f"{', '.join(members)} ({why})")
     return graph, describe(graph, partition, mode, score(partition, edges), roadmap, resolution, tuple(decisions),
                     {k: tuple(sorted(v)) for k, v in bound.items()})
+
+
+def write_to_roadmap(roadmap_path: Path, proposal: Proposal, all_modules: list[str]) -> WriteResult:
+    """Store the proposal in roadmap.yaml as patterns (comments and order kept)."""
+    wave_of = {p: i for i, wave in enumerate(proposal.order) for p in wave}
+    plans = [PackagePlan(p.name, p.members, p.cohesion, p.depends_on, wave_of.get(p.name, 0))
+             for p in proposal.packages]
+    return write_proposal(roadmap_path, plans, len(proposal.order), all_modules)

@@ -63,6 +63,14 @@ def _packages_in(folder: Path, excludes: tuple[str, ...], root: Path) -> list[st
     return found
 
 
+def has_packages(path: Path) -> bool:
+    """Cheap: the folder is a package, or holds one directly or under src/ (the frontend's claim)."""
+    root = Path(path).resolve()
+    if (root / "__init__.py").is_file() and _is_identifier(root.name):
+        return True
+    return any(_packages_in(folder, (), root) for folder in (root / "src", root) if folder.is_dir())
+
+
 def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
     """The packages under `path`: `path` itself, `path/src/*`, or `path/*` (several allowed)."""
     root = Path(path).resolve()

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from vsmctl.analysis.cycles import Breakers, Cycle, components, minimum_breakers, strongly_connected
 from vsmctl.analysis.model import TYPE_CHECKING, ImportSite, ModuleGraph, edge_kind
-from vsmctl.boundaries.community import UNCONNECTED
-from vsmctl.boundaries.inversion import names_used
-from vsmctl.boundaries.scoring import Score
-from vsmctl.boundaries.seeded import Decision
+from vsmctl.propose.community import UNCONNECTED
+from vsmctl.propose.inversion import names_used
+from vsmctl.propose.scoring import Score
+from vsmctl.propose.seeded import Decision
 from vsmctl.roadmap.model import Roadmap
 
 
@@ -70,57 +70,76 @@ def suggest_names(graph: ModuleGraph, clusters: dict[str, list[str]]) -> dict[st
     return names
 
 
-def describe(graph: ModuleGraph, partition: dict[str, str], mode: str, score: Score,
-             roadmap: Roadmap | None = None, resolution: float | None = None,
-             decisions: tuple[Decision, ...] = (), bound: dict[str, tuple[str, ...]] | None = None) -> Proposal:
+@dataclass
+class _Crossings:
+    """How the module edges fall onto the proposed packages."""
+
+    members: dict[str, list[str]]
+    crossing: dict[str, list[ImportSite]]
+    between: dict[tuple[str, str], list[ImportSite]]
+    cohesion: Counter[str]
+    out_edges: Counter[str]
+    in_edges: Counter[str]
+
+
+def _crossings(graph: ModuleGraph, partition: dict[str, str]) -> _Crossings:
     members: dict[str, list[str]] = {}
     for module, pkg in sorted(partition.items()):
         members.setdefault(pkg, []).append(module)
-    crossing: dict[str, list[ImportSite]] = {p: [] for p in members}
-    between: dict[tuple[str, str], list[ImportSite]] = {}
-    cohesion: Counter[str] = Counter()
-    out_edges: Counter[str] = Counter()
-    in_edges: Counter[str] = Counter()
+    found = _Crossings(members, {p: [] for p in members}, {}, Counter(), Counter(), Counter())
     for (a, b), sites in graph.edges().items():
         pa, pb = partition.get(a), partition.get(b)
         if pa is None or pb is None:
             continue
         if pa == pb:
-            cohesion[pa] += 1
+            found.cohesion[pa] += 1
             continue
-        out_edges[pa] += 1
-        in_edges[pb] += 1
-        crossing[pa].extend(sites)
-        between.setdefault((pa, pb), []).extend(sites)
+        found.out_edges[pa] += 1
+        found.in_edges[pb] += 1
+        found.crossing[pa].extend(sites)
+        found.between.setdefault((pa, pb), []).extend(sites)
+    return found
+
+
+def _breaking(between: dict[tuple[str, str], list[ImportSite]], mode: str, roadmap: Roadmap | None,
+              breakers: Breakers) -> list[tuple[str, str]]:
+    """The edges that break the intended layering: against the roadmap's depends_on when there is
+    one, else the ones that close a cycle (the breakers)."""
+    if roadmap is not None and mode == "seeded":
+        declared = {p.name: set(p.depends_on) for p in roadmap.packages}
+        return [k for k in between if k[0] in declared and k[1] not in declared[k[0]]]
+    return list(breakers.edges)
+
+
+def _packages(graph: ModuleGraph, found: _Crossings, bound: dict[str, tuple[str, ...]]) -> tuple[ProposedPackage, ...]:
+    return tuple(
+        ProposedPackage(
+            name=p, members=tuple(ms), lines=sum(graph.modules[m].lines for m in ms),
+            cohesion=found.cohesion[p], coupling_out=found.out_edges[p], coupling_in=found.in_edges[p],
+            crossing=tuple(sorted(found.crossing[p], key=lambda s: (s.importer, s.line))),
+            depends_on=tuple(sorted({b for (a, b) in found.between if a == p})),
+            bound=bound.get(p, ()),
+        )
+        for p, ms in sorted(found.members.items())
+    )
+
+
+def describe(graph: ModuleGraph, partition: dict[str, str], mode: str, score: Score,
+             roadmap: Roadmap | None = None, resolution: float | None = None,
+             decisions: tuple[Decision, ...] = (), bound: dict[str, tuple[str, ...]] | None = None) -> Proposal:
+    found = _crossings(graph, partition)
+    between = found.between
     edges = tuple(sorted((a, b, len(s)) for (a, b), s in between.items()))
     runtime = {(a, b): len(s) for (a, b), s in between.items() if edge_kind(s) != TYPE_CHECKING}
     cycles = tuple(strongly_connected(runtime))
     breakers = minimum_breakers(runtime)
-
-    # The edges that break the intended layering: against the roadmap's depends_on when there is
-    # one, else the ones that close a cycle (the breakers).
-    if roadmap is not None and mode == "seeded":
-        declared = {p.name: set(p.depends_on) for p in roadmap.packages}
-        breaking = [k for k in between if k[0] in declared and k[1] not in declared[k[0]]]
-    else:
-        breaking = list(breakers.edges)
     inversions = tuple(
-        Inversion(a, b, names_used(graph, between[(a, b)]), tuple(between[(a, b)])) for a, b in sorted(breaking)
-    )
-
-    packages = tuple(
-        ProposedPackage(
-            name=p, members=tuple(ms), lines=sum(graph.modules[m].lines for m in ms),
-            cohesion=cohesion[p], coupling_out=out_edges[p], coupling_in=in_edges[p],
-            crossing=tuple(sorted(crossing[p], key=lambda s: (s.importer, s.line))),
-            depends_on=tuple(sorted({b for (a, b) in between if a == p})),
-            bound=(bound or {}).get(p, ()),
-        )
-        for p, ms in sorted(members.items())
+        Inversion(a, b, names_used(graph, between[(a, b)]), tuple(between[(a, b)]))
+        for a, b in sorted(_breaking(between, mode, roadmap, breakers))
     )
     unassigned = tuple(sorted(m for m in graph.modules if m not in partition))
-    return Proposal(mode, resolution, packages, edges, cycles, breakers, inversions,
-                    extraction_order(list(members), runtime), decisions, unassigned, dict(partition), score)
+    return Proposal(mode, resolution, _packages(graph, found, bound or {}), edges, cycles, breakers, inversions,
+                    extraction_order(list(found.members), runtime), decisions, unassigned, dict(partition), score)
 
 
 def extraction_order(packages: list[str], edges: dict[tuple[str, str], int]) -> tuple[tuple[str, ...], ...]:

@@ -3,7 +3,7 @@ the package's declared `interface`."""
 
 from __future__ import annotations
 
-from vsmctl.boundaries.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules.base import CheckContext, Finding, Rule
 from vsmctl.roadmap.patterns import matches
 
 ID = "private-module"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vsmctl.boundaries.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules.base import CheckContext, Finding, Rule
 
 ID = "undeclared-dependency"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from vsmctl.boundaries.atoms import Atoms
+from vsmctl.propose.atoms import Atoms
 
 # Belonging to the same Python package is a (weak) link too: an __init__ and its modules, a
 # module and its package. Weight per parent-child pair.
@@ -48,18 +48,19 @@ def containment_links(modules: list[str]) -> dict[tuple[str, str], float]:
     return dict(links)
 
 
-def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
-                  seeds: dict[str, str]) -> tuple[dict[str, str], list[Decision]]:
-    """Extend `seeds` (module -> target) to every module coupled to one; return it and the decisions."""
+def _neighbours(weights: dict[tuple[str, str], float]) -> dict[str, dict[str, float]]:
     neighbours: dict[str, dict[str, float]] = defaultdict(dict)
     for (a, b), w in weights.items():
         neighbours[a][b] = neighbours[a].get(b, 0.0) + w
         neighbours[b][a] = neighbours[b].get(a, 0.0) + w
-    target_of = dict(seeds)
-    decisions: list[Decision] = []
+    return neighbours
 
-    # An atom whose seeds agree takes its unassigned members along. Seeds that disagree mean the
-    # roadmap already cuts that cycle: its members are then placed one by one.
+
+def _follow_seeded_atoms(atoms: Atoms, target_of: dict[str, str],
+                         decisions: list[Decision]) -> dict[str, tuple[str, ...]]:
+    """An atom whose seeds agree takes its unassigned members along. Seeds that disagree mean the
+    roadmap already cuts that cycle: its members are then placed one by one. Returns the atoms
+    left to place (atom -> members)."""
     atom_members = dict(atoms.members)
     for atom, members in atoms.members.items():
         seeded = {target_of[m] for m in members if m in target_of}
@@ -77,49 +78,75 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
             if m not in target_of:
                 target_of[m] = target
                 decisions.append(Decision(m, target, 1.0, None, 0.0, f"bound to {anchor} ({why})"))
+    return atom_members
 
-    def pull(atom: str) -> tuple[dict[str, float], float]:
-        members = set(atom_members[atom])
+
+class _Placer:
+    """Places unseeded atoms by their coupling to the modules already placed."""
+
+    def __init__(self, atoms: Atoms, atom_members: dict[str, tuple[str, ...]],
+                 neighbours: dict[str, dict[str, float]], target_of: dict[str, str],
+                 decisions: list[Decision]) -> None:
+        self.atoms, self.atom_members, self.neighbours = atoms, atom_members, neighbours
+        self.target_of, self.decisions = target_of, decisions
+
+    def pull(self, atom: str) -> tuple[dict[str, float], float]:
+        members = set(self.atom_members[atom])
         scores: dict[str, float] = defaultdict(float)
         total = 0.0
         for m in members:
-            for other, w in neighbours[m].items():
+            for other, w in self.neighbours[m].items():
                 if other in members:
                     continue
                 total += w
-                if other in target_of:
-                    scores[target_of[other]] += w
+                if other in self.target_of:
+                    scores[self.target_of[other]] += w
         return scores, total
 
-    pending = {atom for atom, members in atom_members.items() if not any(m in target_of for m in members)}
-    while pending:
-        # Most certain first: the atom whose best target leads its runner-up by the most.
+    def ranked(self, pending: set[str]) -> list[tuple[float, str]]:
+        """Most certain first: the atom whose best target leads its runner-up by the most."""
         ranked = []
         for atom in pending:
-            scores, total = pull(atom)
+            scores, total = self.pull(atom)
             if not scores:
                 continue
             top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
             margin = (top[0][1] - (top[1][1] if len(top) > 1 else 0.0)) / total
             ranked.append((-margin, atom))
+        ranked.sort()
+        return ranked
+
+    def place(self, atom: str) -> None:
+        scores, total = self.pull(atom)
+        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        target, best = top[0]
+        runner, runner_score = top[1] if len(top) > 1 else (None, 0.0)
+        together = self.atom_members[atom]
+        reason = "coupling"
+        if len(together) > 1:
+            reason += f" (moved as one: {', '.join(together)}; {', '.join(self.atoms.reasons.get(atom, ()))})"
+        for m in together:
+            self.target_of[m] = target
+            self.decisions.append(Decision(m, target, round(best / total, 3), runner,
+                                           round(runner_score / total, 3), reason))
+
+
+def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
+                  seeds: dict[str, str]) -> tuple[dict[str, str], list[Decision]]:
+    """Extend `seeds` (module -> target) to every module coupled to one; return it and the decisions."""
+    target_of = dict(seeds)
+    decisions: list[Decision] = []
+    atom_members = _follow_seeded_atoms(atoms, target_of, decisions)
+    placer = _Placer(atoms, atom_members, _neighbours(weights), target_of, decisions)
+    pending = {atom for atom, members in atom_members.items() if not any(m in target_of for m in members)}
+    while pending:
+        ranked = placer.ranked(pending)
         if not ranked:
             break
-        ranked.sort()
         # Assign the most certain tenth in this round (scores recomputed as we go), so that a
         # large tree needs tens of rounds, not one per module.
         for _margin, atom in ranked[: max(1, len(ranked) // 10)]:
-            scores, total = pull(atom)
-            top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-            target, best = top[0]
-            runner, runner_score = top[1] if len(top) > 1 else (None, 0.0)
-            together = atom_members[atom]
-            reason = "coupling"
-            if len(together) > 1:
-                reason += f" (moved as one: {', '.join(together)}; {', '.join(atoms.reasons.get(atom, ()))})"
-            for m in together:
-                target_of[m] = target
-                decisions.append(Decision(m, target, round(best / total, 3), runner,
-                                          round(runner_score / total, 3), reason))
+            placer.place(atom)
             pending.discard(atom)
     for atom in sorted(pending):
         for m in atom_members[atom]:

@@ -10,15 +10,26 @@ result is validated with the roadmap schema before it replaces the file (atomica
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vsmctl.boundaries.proposal import Proposal
 from vsmctl.errors import RoadmapError
 from vsmctl.roadmap.model import DEFAULT_CATEGORIES
 from vsmctl.roadmap.patterns import compress, matches
 from vsmctl.workspace import atomic_write_text
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    """One proposed package, as the writer needs it."""
+
+    name: str
+    members: tuple[str, ...]
+    cohesion: int  # import edges inside the package (for the description)
+    depends_on: tuple[str, ...]
+    wave: int  # extraction wave, 0 first: places the package in a category
 
 
 @dataclass(frozen=True)
@@ -44,13 +55,12 @@ def _new_patterns(existing: list[str], patterns: list[str], members: tuple[str, 
             if any(matches(p, m) and not any(matches(e, m) for e in existing) for m in members)]
 
 
-def _plan(proposal: Proposal, all_modules: list[str], packages: Any,
+def _plan(plans: Sequence[PackagePlan], waves: int, all_modules: list[str], packages: Any,
           categories: list[str]) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
     """(package -> patterns to add to an existing package, new package -> its definition)."""
     additions: dict[str, list[str]] = {}
     new_packages: dict[str, dict[str, Any]] = {}
-    wave_of = {p: i for i, wave in enumerate(proposal.order) for p in wave}
-    for pkg in proposal.packages:
+    for pkg in plans:
         if pkg.name == "unconnected":
             continue  # nothing to go by: left for a person to place
         patterns = compress(pkg.members, all_modules)
@@ -59,7 +69,7 @@ def _plan(proposal: Proposal, all_modules: list[str], packages: Any,
             if new:
                 additions[pkg.name] = new
             continue
-        level = 1 + wave_of.get(pkg.name, 0) * max(len(categories) - 1, 1) // max(len(proposal.order), 1)
+        level = 1 + pkg.wave * max(len(categories) - 1, 1) // max(waves, 1)
         new_packages[pkg.name] = {
             "category": categories[min(level, len(categories) - 1)],
             "description": f"proposed by vsmctl: {len(pkg.members)} modules, {pkg.cohesion} internal imports",
@@ -93,63 +103,76 @@ def _render_new_packages(new_packages: dict[str, dict[str, Any]], indent: int) -
     return lines
 
 
+Edit = tuple[int, str, list[str]]  # (line index, mode, payload), applied bottom-up
+
+
+def _addition_edit(lines: list[str], packages: Any, name: str, patterns: list[str]) -> Edit:
+    """Where the new patterns of an existing package go: its modules list, or a new modules key."""
+    spec = packages[name]
+    if spec is None or getattr(spec.fa, "flow_style", lambda: False)():
+        raise RoadmapError(f"packages.{name}: written as an empty or one-line mapping; add a modules key by hand")
+    if spec.get("modules"):
+        seq = spec["modules"]
+        if seq.fa.flow_style():
+            start = spec.lc.value("modules")[0]
+            end = next(i for i in range(start, len(lines)) if "]" in lines[i].split("#")[0])
+            return (end, "flow", patterns)
+        last_line, _col = seq.lc.item(len(seq) - 1)
+        dash = lines[last_line][: len(lines[last_line]) - len(lines[last_line].lstrip())]
+        return (last_line, "block", [dash + "- " + p for p in patterns])
+    inner_col = spec.lc.key(next(iter(spec)))[1]
+    entry = " " * inner_col + f"modules: {_flow(patterns)}"
+    if "modules" in spec:  # `modules:` with nothing after it
+        return (spec.lc.key("modules")[0], "replace", [entry])
+    return (packages.lc.key(name)[0], "after", [entry])
+
+
+def _new_packages_edit(lines: list[str], doc: Any, new_packages: dict[str, dict[str, Any]]) -> Edit:
+    """New packages go at the end of the `packages:` section."""
+    packages = doc["packages"]
+    top_keys = list(doc)
+    after = top_keys.index("packages") + 1
+    end = doc.lc.key(top_keys[after])[0] if after < len(top_keys) else len(lines)
+    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1  # keep blank lines and the next section's comments after the new packages
+    indent = packages.lc.key(next(iter(packages)))[1] if packages else 2
+    return (end - 1, "after", _render_new_packages(new_packages, indent))
+
+
+def _apply(lines: list[str], edit: Edit) -> None:
+    index, mode, payload = edit
+    if mode == "flow":
+        line = lines[index]
+        cut = line.index("]")
+        body = line[:cut].rstrip()
+        sep = "" if body.endswith("[") else ", "
+        lines[index] = body + sep + ", ".join(payload) + line[cut:]
+    elif mode == "replace":
+        lines[index] = payload[0]
+    else:
+        lines[index + 1 : index + 1] = payload
+
+
 def _patch(text: str, doc: Any, additions: dict[str, list[str]], new_packages: dict[str, dict[str, Any]]) -> str:
     lines = text.splitlines()
-    packages = doc["packages"]
-    edits: list[tuple[int, str, list[str]]] = []  # (line index, mode, payload), applied bottom-up
-    for name, patterns in additions.items():
-        spec = packages[name]
-        if spec is None or getattr(spec.fa, "flow_style", lambda: False)():
-            raise RoadmapError(f"packages.{name}: written as an empty or one-line mapping; add a modules key by hand")
-        if spec.get("modules"):
-            seq = spec["modules"]
-            if seq.fa.flow_style():
-                start = spec.lc.value("modules")[0]
-                end = next(i for i in range(start, len(lines)) if "]" in lines[i].split("#")[0])
-                edits.append((end, "flow", patterns))
-            else:
-                last_line, _col = seq.lc.item(len(seq) - 1)
-                dash = lines[last_line][: len(lines[last_line]) - len(lines[last_line].lstrip())]
-                edits.append((last_line, "block", [dash + "- " + p for p in patterns]))
-        else:
-            key_line, _col = packages.lc.key(name)
-            first_key = next(iter(spec))
-            inner_col = spec.lc.key(first_key)[1]
-            if "modules" in spec:  # `modules:` with nothing after it
-                line = spec.lc.key("modules")[0]
-                edits.append((line, "replace", [" " * inner_col + f"modules: {_flow(patterns)}"]))
-            else:
-                edits.append((key_line, "after", [" " * inner_col + f"modules: {_flow(patterns)}"]))
+    edits = [_addition_edit(lines, doc["packages"], name, patterns) for name, patterns in additions.items()]
     if new_packages:
-        top_keys = list(doc)
-        after = top_keys.index("packages") + 1
-        end = doc.lc.key(top_keys[after])[0] if after < len(top_keys) else len(lines)
-        while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
-            end -= 1  # keep blank lines and the next section's comments after the new packages
-        indent = packages.lc.key(next(iter(packages)))[1] if packages else 2
-        edits.append((end - 1, "after", _render_new_packages(new_packages, indent)))
-    for index, mode, payload in sorted(edits, key=lambda e: e[0], reverse=True):
-        if mode == "flow":
-            line = lines[index]
-            cut = line.index("]")
-            body = line[:cut].rstrip()
-            sep = "" if body.endswith("[") else ", "
-            lines[index] = body + sep + ", ".join(payload) + line[cut:]
-        elif mode == "replace":
-            lines[index] = payload[0]
-        else:
-            lines[index + 1 : index + 1] = payload
+        edits.append(_new_packages_edit(lines, doc, new_packages))
+    for edit in sorted(edits, key=lambda e: e[0], reverse=True):
+        _apply(lines, edit)
     return "\n".join(lines) + ("\n" if text.endswith("\n") or not text else "")
 
 
-def write_proposal(roadmap_path: Path, proposal: Proposal, all_modules: list[str]) -> WriteResult:
+def write_proposal(roadmap_path: Path, plans: Sequence[PackagePlan], waves: int,
+                   all_modules: list[str]) -> WriteResult:
+    """Add the proposed packages (`waves`: how many extraction waves the proposal has) to the roadmap."""
     yaml = _yaml()
     created = not roadmap_path.exists()
     if created:
         header = ("# Written by `vsmctl analyze monolith --propose --write`: review the packages, their\n"
                   "# categories and depends_on before you rely on them.\n"
                   f"version: 1\nname: migration roadmap\ncategories: {_flow(list(DEFAULT_CATEGORIES))}\npackages:\n")
-        additions, new_packages = _plan(proposal, all_modules, {}, list(DEFAULT_CATEGORIES))
+        additions, new_packages = _plan(plans, waves, all_modules, {}, list(DEFAULT_CATEGORIES))
         text = header + "\n".join(_render_new_packages(new_packages, 2)) + "\n"
     else:
         original = roadmap_path.read_text(encoding="utf-8")
@@ -160,7 +183,7 @@ def write_proposal(roadmap_path: Path, proposal: Proposal, all_modules: list[str
         if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
             raise RoadmapError(f"{roadmap_path}: packages: expected a mapping to write the proposal into")
         categories = list(doc.get("categories") or DEFAULT_CATEGORIES)
-        additions, new_packages = _plan(proposal, all_modules, doc["packages"], categories)
+        additions, new_packages = _plan(plans, waves, all_modules, doc["packages"], categories)
         text = _patch(original, doc, additions, new_packages)
 
     import yaml as pyyaml

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from vsmctl.analysis.discovery import SourceFile, SourceTree
+from vsmctl.analysis.frontend import Progress
 from vsmctl.analysis.model import ImportSite, ModuleGraph, ModuleInfo, Problem
-from vsmctl.analysis.python_imports import (
+from vsmctl.analysis.python.discovery import SourceFile, SourceTree
+from vsmctl.analysis.python.imports import (
     ScanError,
     classify_source,
     decode_source,
@@ -23,8 +24,6 @@ from vsmctl.analysis.python_imports import (
     resolve,
     scan_source,
 )
-
-Progress = Callable[[str, int, int], None]
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

@@ -1,1 +1,0 @@
-"""Package boundaries: proposing them from the code, scoring partitions, and enforcing them."""

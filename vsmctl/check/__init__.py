@@ -1,0 +1,1 @@
+"""The `check` feature: boundary rules (one file each in rules/) run against the analysis, with a baseline."""
