@@ -177,3 +177,20 @@ def test_unreachable_store_is_one_line_for_the_cli(tmp_path):
     result = run_cli("parallel-run", "diff", "--store", url, cwd=tmp_path)
     assert result.returncode == 2 and "cannot open the parallel-run store" in result.stderr
     assert "secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_code_records_into_the_store_the_environment_names(postgres_url, tmp_path):  # noqa: F811
+    import os
+    import subprocess
+    import sys
+
+    code = ("from vsmctl.parallel import experiment, default_recorder\n"
+            "run = experiment('env.exp', candidate=lambda x: x + (x == 3))(lambda x: x)\n"
+            "for x in range(200): run(x)\n"
+            "rec = default_recorder(); assert rec.flush(30)\n"
+            "print(type(rec).__name__, rec.written, rec.dropped)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True,
+                         env={**os.environ, "VSMCTL_PARALLEL_STORE": postgres_url}).stdout
+    assert out.split() == ["PostgresRecorder", "200", "0"]
+    rep = pg_report(postgres_url, "env.exp")
+    assert (rep.samples, rep.matches, rep.mismatches) == (200, 199, 1)

@@ -325,7 +325,7 @@ def _settle_one(cfg: _Config, cand_name: str, cvalue: Any, cexc: BaseException |
             try:
                 recorder = cfg.recorder
                 if recorder is None:
-                    from vsmctl.parallel.recorder import default_recorder
+                    from vsmctl.parallel.store_choice import default_recorder
 
                     recorder = cfg.recorder = default_recorder()
                 recorder.record((cfg.name, time.time(), cns, cand_name, dns))
@@ -449,7 +449,7 @@ def _finish(cfg: _Config, control: Result, results: list[Result]) -> None:
                     result.value = {"$clean_failed": f"{type(exc).__name__}: {exc}"}
         recorder = cfg.recorder
         if recorder is None:
-            from vsmctl.parallel.recorder import default_recorder
+            from vsmctl.parallel.store_choice import default_recorder
 
             recorder = cfg.recorder = default_recorder()
         recorder.record((cfg.name, time.time(), cfg.context, control, results))

@@ -194,17 +194,6 @@ class SQLiteRecorder:
 
 
 _FLUSH = object()
-_DEFAULT: list[Any] = []
-
-
-def default_recorder() -> Any:
-    """The recorder of VSMCTL_PARALLEL_STORE (a PostgreSQL URL or a SQLite path), else the
-    workspace's `.vsm/parallel-run.sqlite`; made on first use (again after a fork)."""
-    if not _DEFAULT or _DEFAULT[0]._pid != os.getpid():
-        from vsmctl.parallel.store_choice import configured_store, recorder_for
-
-        _DEFAULT[:] = [recorder_for(configured_store())]
-    return _DEFAULT[0]
 
 
 def to_rows(observation: Any) -> list[tuple[Any, ...]]:

@@ -33,3 +33,14 @@ def recorder_for(store: str | os.PathLike[str] | None) -> Any:
     from vsmctl.parallel.recorder import SQLiteRecorder
 
     return SQLiteRecorder(store)
+
+
+_DEFAULT: list[Any] = []
+
+
+def default_recorder() -> Any:
+    """The recorder of VSMCTL_PARALLEL_STORE (a PostgreSQL URL or a SQLite path), else the
+    workspace's `.vsm/parallel-run.sqlite`; made on first use (again after a fork)."""
+    if not _DEFAULT or _DEFAULT[0]._pid != os.getpid():
+        _DEFAULT[:] = [recorder_for(configured_store())]
+    return _DEFAULT[0]
