@@ -181,3 +181,29 @@ def _split(flag_key: str, limit: int, inside_value: Any, default_value: Any) -> 
         return value
 
     return split
+
+
+def fast_outcome(flag: Mapping[str, Any]) -> Callable[[Any, Any], tuple[str | None, str]] | None:
+    """For counting evaluations (metrics): (targeting key, value the fast path gave) -> (variant,
+    reason), for the shapes `compile_flag` serves without a context; None for the others."""
+    if flag.get("state") == "disabled":
+        return lambda key, value: (None, DISABLED)
+    default_variant = flag["default_variant"]
+    rollout = flag.get("rollout")
+    if flag.get("rules"):
+        return None
+    if rollout is None:
+        return lambda key, value: (default_variant, STATIC)
+    if rollout["percent"] >= 100:
+        inside = rollout["variant"]
+        return lambda key, value: (inside, SPLIT)
+    if rollout.get("by", TARGETING_KEY) != TARGETING_KEY:
+        return None
+    inside, inside_value = rollout["variant"], flag["variants"][rollout["variant"]]
+
+    def outcome(key: Any, value: Any) -> tuple[str | None, str]:
+        if key is None:
+            return default_variant, DEFAULT
+        return (inside if value == inside_value else default_variant), SPLIT
+
+    return outcome

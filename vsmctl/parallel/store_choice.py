@@ -10,6 +10,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 STORE_ENV = "VSMCTL_PARALLEL_STORE"
@@ -36,11 +37,17 @@ def recorder_for(store: str | os.PathLike[str] | None) -> Any:
 
 
 _DEFAULT: list[Any] = []
+# Applied, in order, to the default recorder when it is made: vsmctl.metrics.enable() adds one that
+# counts observations for Prometheus (the layers above parallel hook in here, parallel imports none).
+RECORDER_WRAPPERS: list[Callable[[Any], Any]] = []
 
 
 def default_recorder() -> Any:
     """The recorder of VSMCTL_PARALLEL_STORE (a PostgreSQL URL or a SQLite path), else the
     workspace's `.vsm/parallel-run.sqlite`; made on first use (again after a fork)."""
     if not _DEFAULT or _DEFAULT[0]._pid != os.getpid():
-        _DEFAULT[:] = [recorder_for(configured_store())]
+        recorder = recorder_for(configured_store())
+        for wrap in RECORDER_WRAPPERS:
+            recorder = wrap(recorder)
+        _DEFAULT[:] = [recorder]
     return _DEFAULT[0]
