@@ -22,7 +22,8 @@ BATCHES = f"{SCHEMA}.batches"
 WHERE = "experiment = %s AND time >= %s"
 
 
-def _open(url: str) -> Any:
+def open_store(url: str) -> Any:
+    """A connection to an up-to-date store; an unreachable one is one line (InputError)."""
     try:
         conn = connect(url)
         migrate(conn)  # a store nobody wrote to yet is empty, not an error
@@ -33,13 +34,13 @@ def _open(url: str) -> Any:
 
 
 def experiments(url: str) -> list[str]:
-    with _open(url) as conn:
+    with open_store(url) as conn:
         rows = conn.execute(f"SELECT experiment FROM {OBS} UNION SELECT experiment FROM {BATCHES}").fetchall()
     return sorted(r[0] for r in rows)
 
 
 def report(url: str, experiment: str, since: float | None = None) -> ExperimentReport:
-    with _open(url) as conn:
+    with open_store(url) as conn:
         return _report(conn, experiment, -1e300 if since is None else since)
 
 
