@@ -55,6 +55,10 @@ def run(
     secondary_cmd: str | None = typer.Option(None, "--secondary-cmd"),
     secondary_url: str | None = typer.Option(None, "--secondary-url"),
     concurrency: int = typer.Option(1, "--concurrency", "-j", help="Inputs replayed at once."),
+    unordered: bool = typer.Option(False, "--unordered", help="Lists are equal with the same items in any order."),
+    float_tolerance: float = typer.Option(
+        0.0, "--float-tolerance", help="Numbers are equal within this relative (and absolute) difference, e.g. 1e-9."
+    ),
     database: Path | None = DATABASE,
     store: str | None = STORE,
 ) -> None:
@@ -72,8 +76,21 @@ def run(
     secondary_t = make_target(secondary, secondary_cmd, secondary_url, "secondary")
     payloads = read_inputs(inputs)
     db = _store(store, database)
+    from vsmctl.parallel.store_reports import sources
+
+    if "code" in sources(db, experiment):  # one name, one source: replays never mix with live observations
+        raise InputError(f"experiment '{experiment}' already has observations recorded in code; replay under "
+                         f"another name (e.g. {experiment}.replay)")
+    if float_tolerance < 0:
+        raise InputError(f"--float-tolerance must not be negative, not {float_tolerance:g}")
+    compare = None
+    if unordered or float_tolerance:
+        from vsmctl.parallel.comparing import tolerant
+
+        compare = tolerant(unordered=unordered, rel_tol=float_tolerance, abs_tol=float_tolerance)
     with progress_bar() as progress:
-        summary = replay(experiment, payloads, control_t, candidate_t, secondary_t, str(db), concurrency, progress)
+        summary = replay(experiment, payloads, control_t, candidate_t, secondary_t, str(db), concurrency, progress,
+                         compare)
     from vsmctl.parallel.store_reports import describe
 
     typer.echo(f"{experiment}: replayed {summary.inputs} input(s) in {summary.seconds:.1f} s into {describe(db)}; "
@@ -91,7 +108,7 @@ def diff(
 ) -> None:
     """Per experiment: match rate, mismatches grouped by the fields that differ, exceptions, latency."""
     from vsmctl.parallel.report import parse_since
-    from vsmctl.parallel.store_reports import describe, experiments, report
+    from vsmctl.parallel.store_reports import describe, experiments, refuse_mixed, report
     from vsmctl.render.parallel_output import print_report, report_dict, to_html
 
     db = _store(store, database)
@@ -99,6 +116,8 @@ def diff(
     names = [experiment] if experiment else experiments(db)
     if experiment and experiment not in experiments(db):
         raise InputError(f"no observations for experiment '{experiment}' in {describe(db)}")
+    for name in names:
+        refuse_mixed(db, name)
     reports = [report(db, name, moment) for name in names]
     if html is not None:
         write_output(html, to_html(reports))
@@ -129,10 +148,12 @@ def gate(
     """
     from vsmctl.parallel.report import parse_since
     from vsmctl.parallel.store_reports import gate as run_gate
+    from vsmctl.parallel.store_reports import refuse_mixed
     from vsmctl.render.parallel_output import print_gate, report_dict
 
-    result = run_gate(_store(store, database), experiment, min_match, max_latency_ratio, min_samples,
-                      parse_since(since))
+    db = _store(store, database)
+    refuse_mixed(db, experiment)
+    result = run_gate(db, experiment, min_match, max_latency_ratio, min_samples, parse_since(since))
     if result.report.samples == 0:  # not "match rate 0.0%": there is nothing to judge
         raise CheckFailed(f"no observations for {experiment}" + (f" since {since}" if since else ""))
     if as_json:
