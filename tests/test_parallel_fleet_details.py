@@ -122,3 +122,39 @@ def test_tolerant_compare():
         lambda: {"xs": [1, 2]})
     assert run() == {"xs": [1, 2]}
     assert len(rec.observations) == 1 and len(rec.observations[0]) == 5  # recorded as a plain match
+
+
+def test_lean_path_records_like_the_general_path():
+    from vsmctl.parallel import MemoryRecorder
+
+    state = {"x": 0}  # the input of this call, set before each: both sides only read it
+
+    def control():
+        if state["x"] % 5 == 0:
+            raise KeyError("control")
+        return {"n": state["x"] % 3}
+
+    def candidate():
+        if state["x"] % 7 == 0:
+            raise ValueError("candidate")
+        return {"n": state["x"] % 3 if state["x"] % 4 else -1}
+
+    def statuses(recorder):
+        return sorted("match" if len(ob) == 5 and type(ob[2]) is int else ob[4][0].status
+                      for ob in recorder.observations)
+
+    outcomes = {}
+    for order in ("random", "control-first"):  # random takes the lean path, control-first the general one
+        rec = MemoryRecorder()
+        run = experiment("lean", candidate=candidate, recorder=rec, order=order)(control)
+        got = []
+        for x in range(1, 61):
+            state["x"] = x
+            try:
+                got.append(run())
+            except KeyError:
+                got.append("raised")
+        outcomes[order] = (got, statuses(rec))
+    assert outcomes["random"] == outcomes["control-first"]
+    assert outcomes["random"][0].count("raised") == 12
+    assert set(outcomes["random"][1]) == {"match", "mismatch"} and len(outcomes["random"][1]) == 60
