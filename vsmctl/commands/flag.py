@@ -36,11 +36,11 @@ def _store(workspace: Path) -> Any:
 def _apply(workspace: Path, key: str, action: str, mutate: Any, reason: str | None, actor: str | None,
            backend: str | None, extra: dict[str, Any] | None = None) -> None:
     from vsmctl.flags.store import default_actor
-    from vsmctl.render.flag_output import describe_change
+    from vsmctl.render.flag_output import describe_applied
 
     store = _store(workspace)
     change = store.change(key, action, mutate, actor or default_actor(str(store.workspace.root)), reason, extra)
-    typer.echo(f"{key}: {describe_change(change.before, change.after)} ({change.event.id})")
+    typer.echo(describe_applied(key, change.before, change.after, change.event.id))
     if backend:
         _publish(store, backend)
 
@@ -255,9 +255,7 @@ def list_(
 def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json"),
          workspace: Path = WORKSPACE) -> None:
     """A flag's definition and its last changes."""
-    import json
-
-    from vsmctl.render.flag_output import event_dict, print_history, summarize
+    from vsmctl.render.flag_output import event_dict, print_flag
 
     store = _store(workspace)
     flag = store.get(name)
@@ -265,10 +263,7 @@ def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "-
     if as_json:
         emit_json({"version": 1, "flag": flag, "history": [event_dict(e) for e in events]})
         return
-    console = stdout_console()
-    console.print(f"[bold]{name}[/]: {summarize(flag)}", highlight=False)
-    console.print(json.dumps(flag, indent=2, ensure_ascii=False), highlight=False, markup=False)
-    print_history(console, events[-5:])
+    print_flag(stdout_console(), name, flag, events)
 
 
 @app.command("eval")
@@ -372,3 +367,11 @@ def rebuild(workspace: Path = WORKSPACE) -> None:
     store = _store(workspace)
     flags = store.rebuild()
     typer.echo(f"rebuilt {store.workspace.flags_path} from {store.workspace.events_path}: {len(flags)} flag(s)")
+
+
+@app.command("repair-log")
+def repair_log(workspace: Path = WORKSPACE) -> None:
+    """Move a torn last line (a crash during an append) out of the event log, keeping a backup of the whole log."""
+    repair = _store(workspace).repair_log()
+    typer.echo(f"removed the incomplete line {repair.line} ({len(repair.removed)} bytes) from the event log; "
+               f"the log as it was is kept in {repair.backup}; flags.json rebuilt")

@@ -319,6 +319,8 @@ def _settle_one(cfg: _Config, cand_name: str, cvalue: Any, cexc: BaseException |
         try:
             # bool() inside the guard: a numpy-like `==` returns an object whose truth raises
             same = bool(cvalue == dvalue if cfg.compare is None else cfg.compare(cvalue, dvalue))
+        except KeyboardInterrupt:
+            raise
         except BaseException:
             same = False  # decided again, guarded, on the general path
         if same:

@@ -9,7 +9,8 @@ from vsmctl.errors import RoadmapError
 from vsmctl.roadmap.model import APPROACHES, DEFAULT_CATEGORIES, Phase, Roadmap, TargetPackage
 
 _PACKAGE_KEYS = {"category", "depends_on", "modules", "approach", "description", "path", "interface"}
-_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith"}
+_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith",
+             "ignore_type_checking_imports"}
 _PHASE_KEYS = {"name", "packages", "description", "gates"}
 
 
@@ -140,9 +141,12 @@ def parse_roadmap(data: Any, path: Path | None = None) -> Roadmap:
     monolith = data.get("monolith")
     if monolith is not None and not isinstance(monolith, str):
         raise fail("monolith", "the monolith's source folder, relative to the roadmap", monolith)
+    ignore_typing = data.get("ignore_type_checking_imports", False)
+    if not isinstance(ignore_typing, bool):
+        raise fail("ignore_type_checking_imports", "true or false", ignore_typing)
     return Roadmap(path=path, name=str(data.get("name", "roadmap")), packages=tuple(packages),
                    phases=tuple(phases), categories=tuple(categories), test_command=test_command,
-                   monolith=monolith)
+                   monolith=monolith, ignore_type_checking_imports=ignore_typing)
 
 
 def _cat(packages: list[TargetPackage], name: str) -> str:

@@ -38,6 +38,8 @@ class Roadmap:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     test_command: str | None = None
     monolith: str | None = None
+    # tach's default: imports under `if TYPE_CHECKING:` never run, so they break no boundary
+    ignore_type_checking_imports: bool = False
 
     def package(self, name: str) -> TargetPackage:
         for pkg in self.packages:
