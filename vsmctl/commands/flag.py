@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from vsmctl.commands.common import emit_json, stdout_console, write_output
-from vsmctl.errors import InputError
+from vsmctl.errors import CheckFailed, InputError
 
 app = typer.Typer(
     help="Feature flags: every change is an event in .vsm/events.jsonl, .vsm/flags.json is what code reads.",
@@ -100,12 +100,15 @@ def create(
 
 
 def _check_date(text: str) -> None:
-    from datetime import date
+    from datetime import UTC, date, datetime
 
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"--expires: '{text}' is not a date (YYYY-MM-DD)") from None
+    today = datetime.now(UTC).date()
+    if day < today:  # a flag born stale would fail `flag list --stale` in CI at once
+        raise InputError(f"--expires: {text} is in the past (today is {today.isoformat()})")
 
 
 def _check_percent(percent: float | None) -> None:
@@ -189,11 +192,12 @@ def list_(
         flags = {k: f for k, f in flags.items() if k in old}
     if as_json:
         emit_json({"version": 1, "flags": [{**f, "stale": k in old} for k, f in sorted(flags.items())]})
-        return
-    if not flags:
+    elif not flags:
         typer.echo("no stale flags" if stale else "no flags yet (vsmctl flag create NAME)")
-        return
-    print_list(stdout_console(), flags, old)
+    else:
+        print_list(stdout_console(), flags, old)
+    if stale and flags:  # for CI: stale flags fail the step
+        raise CheckFailed(f"{len(flags)} stale flag(s): remove them or move their --expires")
 
 
 @app.command("show")
