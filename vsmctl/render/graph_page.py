@@ -166,7 +166,7 @@ def _proposal_edges(proposal: Proposal, graph: ModuleGraph) -> list[dict[str, An
 def proposal_page_data(proposal: Proposal, graph: ModuleGraph) -> dict[str, Any]:
     """The same page for `--propose`: proposed packages, layered by extraction wave."""
     partition = proposal.partition
-    wave = {p: f"wave {i}" for i, members in enumerate(proposal.order, start=1) for p in members}
+    wave = {p: f"wave {i}" for i, w in enumerate(proposal.order, start=1) for p in w.packages}
     packages = [{"name": p.name, "layer": wave.get(p.name, "unplaced"), "modules": len(p.members), "lines": p.lines,
                  "instability": round(p.coupling_out / (p.coupling_in + p.coupling_out), 3)
                  if p.coupling_in + p.coupling_out else 0.0} for p in proposal.packages]
