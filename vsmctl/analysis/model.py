@@ -40,6 +40,11 @@ class ImportSite:
     kind: str = PLAIN
 
 
+# Problems that leave a source file's references unknown (as opposed to notes such as a folder
+# left out on purpose, or a reference that could not be resolved): `check` fails on these.
+HIDES_REFERENCES = frozenset({"syntax-error", "not-utf8", "unreadable", "broken-symlink"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something about one file the analysis could not use as it is."""

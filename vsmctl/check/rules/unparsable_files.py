@@ -3,6 +3,7 @@ would pass it blindly (a syntax error could hide a forbidden import). Never base
 
 from __future__ import annotations
 
+from vsmctl.analysis.model import HIDES_REFERENCES
 from vsmctl.check.rules.base import CheckContext, Finding, Rule
 
 ID = "unparsable-file"
@@ -18,7 +19,7 @@ def check(ctx: CheckContext) -> list[Finding]:
             path=p.path,
             line=p.line,
         )
-        for p in ctx.graph.problems
+        for p in ctx.graph.problems if p.kind in HIDES_REFERENCES
     ]
 
 
