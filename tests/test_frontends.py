@@ -98,13 +98,14 @@ def test_language_override_and_unclaimed_folders(toy: ToyFrontend, tmp_path: Pat
     assert frontends.frontend_for(app, "toy") is toy
     graph, _ = load_graph(app, language="toy", use_cache=False)
     assert graph.language == "toy" and set(graph.modules) == {"web", "core", "store"}
-    known = ", ".join(frontends.languages())
-    with pytest.raises(InputError, match=rf"unknown language 'cobol' \(known: {known}\)"):
+    known = sorted(frontends.languages())
+    assert "toy" in known and "python" in known
+    with pytest.raises(InputError, match=rf"unknown language 'cobol' \(known: {', '.join(known)}\)"):
         frontends.frontend_for(app, "cobol")
     empty = tmp_path / "empty"
     empty.mkdir()
-    names = " or ".join(lang.capitalize() for lang in frontends.languages())
-    with pytest.raises(InputError, match=rf"holds no {names} package \(languages tried: {known}\)"):
+    tried = ", ".join(frontends.languages())
+    with pytest.raises(InputError, match=rf"holds no .*Toy package \(languages tried: {tried}\)"):
         frontends.frontend_for(empty)
 
 

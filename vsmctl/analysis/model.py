@@ -40,9 +40,9 @@ class ImportSite:
     kind: str = PLAIN
 
 
-# Problems that leave a source file's references unknown (as opposed to notes such as a folder
-# left out on purpose, or a reference that could not be resolved): `check` fails on these.
-HIDES_REFERENCES = frozenset({"syntax-error", "not-utf8", "unreadable", "broken-symlink"})
+# Problems that hide a file's imports (as opposed to notes such as a skipped folder
+# or an Elixir module no file defines): `check` fails on these.
+UNREADABLE_KINDS = frozenset({"syntax-error", "not-utf8", "unreadable", "broken-symlink"})
 
 
 @dataclass(frozen=True)
