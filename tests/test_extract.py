@@ -700,3 +700,39 @@ def test_the_monolith_installs_and_runs_in_a_fresh_venv_after_the_extraction(tmp
 @MATRIX
 def test_the_monolith_installs_and_runs_in_a_fresh_venv_after_every_step(tmp_path):
     _installs_and_runs_after_steps(tmp_path, ["scaffold", "move"])
+
+
+ROLLBACK_POINTS = [(None, p) for p in ("rollback:after-checkout", "rollback:after-worktree", "rollback:after-commit",
+                                       "rollback:after-branch")] + [
+    ("move", p) for p in ("rollback:after-worktree", "rollback:after-commit", "rollback:after-reset")]
+
+
+def _rollback(repo, to, env=None):
+    return extract(repo, "rollback", KILL_PACKAGE, *(["--to", to] if to else []), env=env)
+
+
+@pytest.fixture(scope="module")
+def extracted_template(fast_repo_template, tmp_path_factory):
+    repo = _clone(fast_repo_template, tmp_path_factory.mktemp("extracted") / "repo")
+    assert extract(repo, "subsystem", KILL_PACKAGE).returncode == 0
+    return repo
+
+
+def _rollback_fingerprint(repo):
+    r = git.Repo(repo)
+    return fingerprint(repo), [c.summary for c in r.iter_commits(f"vsm/extract/{KILL_PACKAGE}", max_count=6)]
+
+
+@pytest.mark.parametrize(("to", "point"), [
+    pytest.param(to, point, marks=[] if (to, point) == ("move", "rollback:after-commit") else [MATRIX])
+    for to, point in ROLLBACK_POINTS])
+def test_a_kill_during_rollback_is_finished_by_rolling_back_again(extracted_template, tmp_path, to, point):
+    reference = _clone(extracted_template, tmp_path / "reference")
+    assert _rollback(reference, to).returncode == 0
+    repo = _clone(extracted_template, tmp_path / "repo")
+    assert _rollback(repo, to, env={"VSMCTL_KILL_AT": point}).returncode == -signal.SIGKILL
+    states = _status(repo)
+    if states[0]["status"] != "rolled_back" and states[0]["remaining"] != ["move", "shim"]:
+        result = _rollback(repo, to)
+        assert result.returncode == 0, result.stderr
+    assert _rollback_fingerprint(repo) == _rollback_fingerprint(reference)
