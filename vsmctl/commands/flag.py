@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from vsmctl.commands.common import emit_json, stdout_console, write_output
-from vsmctl.errors import InputError
+from vsmctl.errors import CheckFailed, InputError
 
 app = typer.Typer(
     help="Feature flags: every change is an event in .vsm/events.jsonl, .vsm/flags.json is what code reads.",
@@ -36,11 +36,11 @@ def _store(workspace: Path) -> Any:
 def _apply(workspace: Path, key: str, action: str, mutate: Any, reason: str | None, actor: str | None,
            backend: str | None, extra: dict[str, Any] | None = None) -> None:
     from vsmctl.flags.store import default_actor
-    from vsmctl.render.flag_output import describe_change
+    from vsmctl.render.flag_output import describe_applied
 
     store = _store(workspace)
     change = store.change(key, action, mutate, actor or default_actor(str(store.workspace.root)), reason, extra)
-    typer.echo(f"{key}: {describe_change(change.before, change.after)} ({change.event.id})")
+    typer.echo(describe_applied(key, change.before, change.after, change.event.id))
     if backend:
         _publish(store, backend)
 
@@ -100,12 +100,15 @@ def create(
 
 
 def _check_date(text: str) -> None:
-    from datetime import date
+    from datetime import UTC, date, datetime
 
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"--expires: '{text}' is not a date (YYYY-MM-DD)") from None
+    today = datetime.now(UTC).date()
+    if day < today:  # a flag born stale would fail `flag list --stale` in CI at once
+        raise InputError(f"--expires: {text} is in the past (today is {today.isoformat()})")
 
 
 def _percent(text: str | None) -> float | None:
@@ -199,20 +202,19 @@ def list_(
         flags = {k: f for k, f in flags.items() if k in old}
     if as_json:
         emit_json({"version": 1, "flags": [{**f, "stale": k in old} for k, f in sorted(flags.items())]})
-        return
-    if not flags:
+    elif not flags:
         typer.echo("no stale flags" if stale else "no flags yet (vsmctl flag create NAME)")
-        return
-    print_list(stdout_console(), flags, old)
+    else:
+        print_list(stdout_console(), flags, old)
+    if stale and flags:  # for CI: stale flags fail the step
+        raise CheckFailed(f"{len(flags)} stale flag(s): remove them or move their --expires")
 
 
 @app.command("show")
 def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json"),
          workspace: Path = WORKSPACE) -> None:
     """A flag's definition and its last changes."""
-    import json
-
-    from vsmctl.render.flag_output import event_dict, print_history, summarize
+    from vsmctl.render.flag_output import event_dict, print_flag
 
     store = _store(workspace)
     flag = store.get(name)
@@ -220,10 +222,7 @@ def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "-
     if as_json:
         emit_json({"version": 1, "flag": flag, "history": [event_dict(e) for e in events]})
         return
-    console = stdout_console()
-    console.print(f"[bold]{name}[/]: {summarize(flag)}", highlight=False)
-    console.print(json.dumps(flag, indent=2, ensure_ascii=False), highlight=False, markup=False)
-    print_history(console, events[-5:])
+    print_flag(stdout_console(), name, flag, events)
 
 
 @app.command("eval")
@@ -325,3 +324,11 @@ def rebuild(workspace: Path = WORKSPACE) -> None:
     store = _store(workspace)
     flags = store.rebuild()
     typer.echo(f"rebuilt {store.workspace.flags_path} from {store.workspace.events_path}: {len(flags)} flag(s)")
+
+
+@app.command("repair-log")
+def repair_log(workspace: Path = WORKSPACE) -> None:
+    """Move a torn last line (a crash during an append) out of the event log, keeping a backup of the whole log."""
+    repair = _store(workspace).repair_log()
+    typer.echo(f"removed the incomplete line {repair.line} ({len(repair.removed)} bytes) from the event log; "
+               f"the log as it was is kept in {repair.backup}; flags.json rebuilt")

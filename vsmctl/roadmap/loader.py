@@ -18,7 +18,8 @@ from vsmctl.errors import RoadmapError
 from vsmctl.roadmap.model import APPROACHES, DEFAULT_CATEGORIES, Gates, Phase, Roadmap, TargetPackage
 
 _PACKAGE_KEYS = {"category", "depends_on", "modules", "approach", "description", "path", "interface"}
-_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith", "python"}
+_TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith", "python",
+             "ignore_type_checking_imports"}
 _PHASE_KEYS = {"name", "packages", "description", "gates"}
 # one component of a git branch name, and a Python distribution name: letters, digits, . _ -
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
@@ -79,9 +80,12 @@ def parse_roadmap(data: Any, path: Path | None = None) -> Roadmap:
     monolith = data.get("monolith")
     if monolith is not None:
         _check_inside(monolith, "monolith", "the monolith's source folder, relative to the roadmap", where)
+    ignore_typing = data.get("ignore_type_checking_imports", False)
+    if not isinstance(ignore_typing, bool):
+        raise where.fail("ignore_type_checking_imports", "true or false", ignore_typing)
     return Roadmap(path=path, name=str(data.get("name", "roadmap")), packages=tuple(packages),
                    phases=tuple(phases), categories=tuple(categories), test_command=test_command,
-                   monolith=monolith, python=python)
+                   monolith=monolith, python=python, ignore_type_checking_imports=ignore_typing)
 
 
 def _check_top(data: Any, where: _Where) -> None:

@@ -65,6 +65,8 @@ class Roadmap:
     test_command: str | None = None
     monolith: str | None = None
     python: str | None = None  # the interpreter (or venv folder) that runs the test command
+    # tach's default: imports under `if TYPE_CHECKING:` never run, so they break no boundary
+    ignore_type_checking_imports: bool = False
 
     def package(self, name: str) -> TargetPackage:
         for pkg in self.packages:
