@@ -125,6 +125,7 @@ def test_rollback_to_a_step(example_repo):
     assert monolith_tests(example_repo).returncode == 0
 
 
+@MATRIX  # the default run kills at three points of a faster extraction (below)
 def test_killed_during_a_step_then_resumed(example_repo):
     proc = subprocess.Popen([sys.executable, "-m", "vsmctl", "extract", "subsystem", "vsm-config"], cwd=example_repo,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -208,11 +209,12 @@ def test_finish_of_an_abstraction_waits_for_the_flag(example_repo):
     assert monolith_tests(example_repo).returncode == 0
 
 
-def test_another_template(example_repo, tmp_path):
+def test_another_template(fast_repo_template, tmp_path):
     import shutil
 
     from vsmctl.resources import templates_dir
 
+    example_repo = _clone(fast_repo_template, tmp_path / "repo")
     template = tmp_path / "org-template"
     shutil.copytree(templates_dir() / "python-package", template)
     (template / "{{package_dir}}" / "ORG_STANDARD.md").write_text("our starter template\n")
