@@ -158,6 +158,8 @@ def test_a_step_whose_tests_fail_is_undone(example_repo):
     assert "the tests failed after step 'move', which was undone" in result.stderr
     assert r.head.commit.message.startswith("vsmctl extract vsm-s5-policy: step 1/2 scaffold")
     assert not r.is_dirty(untracked_files=True)
+    status = run_cli("extract", "status", cwd=example_repo).stdout
+    assert "interrupted at step move: run `vsmctl extract resume vsm-s5-policy` or rollback" in status
 
 
 def test_refuses_dirty_tree_and_detached_head(example_repo):
