@@ -15,7 +15,7 @@ import pytest
 from vsmctl.parallel import Experiment, MemoryRecorder, experiment
 from vsmctl.parallel.experiment import wait_for_background
 
-experiment_module = importlib.import_module("vsmctl.parallel.experiment")  # the name is also the decorator's
+background = importlib.import_module("vsmctl.parallel.background")
 
 ORDERS = ["control-first", "candidates-first"]
 
@@ -166,7 +166,7 @@ def test_uncopyable_arguments_skip_the_candidate_and_are_counted(order):
 
 
 def test_async_a_hung_candidate_does_not_block_later_observations(monkeypatch):
-    monkeypatch.setattr(experiment_module, "ASYNC_BOUND", 0.2)
+    monkeypatch.setattr(background, "ASYNC_BOUND", 0.2)
     hung = threading.Event()
     release = threading.Event()
     finished = threading.Event()
@@ -191,18 +191,18 @@ def test_async_a_hung_candidate_does_not_block_later_observations(monkeypatch):
 
 
 def test_async_without_bound_leaves_at_most_a_few_hung_threads_behind(monkeypatch):
-    monkeypatch.setattr(experiment_module, "ASYNC_BOUND", 0.05)
-    monkeypatch.setattr(experiment_module, "MAX_LEFT_BEHIND", 2)
+    monkeypatch.setattr(background, "ASYNC_BOUND", 0.05)
+    monkeypatch.setattr(background, "MAX_LEFT_BEHIND", 2)
     release = threading.Event()
     rec = MemoryRecorder()
     run = experiment("hang", candidate=lambda: release.wait(30), recorder=rec, mode="async")(lambda: 1)
     try:
-        before = experiment_module._background().dropped
+        before = background.background().dropped
         for _ in range(5):
             assert run() == 1
         wait_for_background()
         assert statuses(rec) == ["timeout", "timeout"]  # then no new threads while those hang
-        assert experiment_module._background().dropped - before == 3
+        assert background.background().dropped - before == 3
     finally:
         release.set()
 
