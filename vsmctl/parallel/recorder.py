@@ -239,14 +239,6 @@ def _flush_at_child_exit(recorder: SQLiteRecorder) -> None:
 
 
 _FLUSH = object()
-_DEFAULT: list[SQLiteRecorder] = []
-
-
-def default_recorder() -> SQLiteRecorder:
-    """The workspace's `.vsm/parallel-run.sqlite` recorder, made on first use (again after a fork)."""
-    if not _DEFAULT or _DEFAULT[0]._pid != os.getpid():
-        _DEFAULT[:] = [SQLiteRecorder()]
-    return _DEFAULT[0]
 
 
 def to_rows(observation: Any) -> list[tuple[Any, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from vsmctl.analysis.cycles import Cycle
 from vsmctl.analysis.model import ImportSite, ModuleGraph, edge_kind
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.roadmap.model import Roadmap
@@ -15,7 +16,7 @@ SCHEMA_ID = "https://vsmctl.dev/schemas/analysis-v1.json"
 
 def site_dict(graph: ModuleGraph, site: ImportSite) -> dict[str, Any]:
     return {
-        "file": graph.modules[site.importer].path,
+        "file": graph.display_path(graph.modules[site.importer].path),
         "line": site.line,
         "importer": site.importer,
         "imported": site.imported,
@@ -51,15 +52,15 @@ def _graph_part(report: AnalysisReport) -> dict[str, Any]:
         "engine": graph.engine,
         "cached": report.cached,
         "summary": _summary(report, len(edges)),
-        "problems": [asdict(p) for p in graph.problems],
+        "problems": [{**asdict(p), "path": graph.display_path(p.path)} for p in graph.problems],
         "components": [asdict(c) for c in report.components],
         # vars() rather than asdict(): a flat copy, several times faster on thousands of modules
-        "modules": [dict(vars(m)) for m in report.modules],
+        "modules": [{**vars(m), "path": graph.display_path(m.path)} for m in report.modules],
         "module_edges": [
             {"importer": a, "imported": b, "imports": len(sites), "kind": edge_kind(sites)}
             for (a, b), sites in sorted(edges.items())
         ],
-        "cycles": [{"members": list(c.members), "example": list(c.example)} for c in report.cycles],
+        "cycles": [_cycle(report, c) for c in report.cycles],
     }
 
 
@@ -91,8 +92,7 @@ def _roadmap_part(report: AnalysisReport, roadmap: Roadmap, assignment: Assignme
              "sites": [site_dict(graph, s) for s in v.sites]}
             for v in report.violations
         ],
-        "package_cycles": [{"members": list(c.members), "example": list(c.example)}
-                           for c in report.package_cycles],
+        "package_cycles": [_cycle(report, c) for c in report.package_cycles],
         "cycle_breakers": _breakers(report),
         "monolith_imports": {
             pkg: [site_dict(graph, s) for s in sites] for pkg, sites in report.monolith_imports.items()
@@ -122,3 +122,8 @@ def report_to_dict(report: AnalysisReport) -> dict[str, Any]:
         doc.update(_roadmap_part(report, report.roadmap, report.assignment))
     doc["warnings"] = list(report.warnings)
     return doc
+
+
+def _cycle(report: AnalysisReport, cycle: Cycle) -> dict[str, Any]:
+    return {"members": list(cycle.members), "example": list(cycle.example),
+            "compile_time": cycle.members in report.compile_time_cycles}
