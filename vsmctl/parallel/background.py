@@ -17,11 +17,14 @@ import queue
 import threading
 import time
 
-from vsmctl.parallel.experiment import Result, _Config, _finish, _judge, _log_once, _run_candidate
+from vsmctl.log_once import LogOnce
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+_log_once = LogOnce("vsmctl.parallel")
 
 ASYNC_BOUND = 10.0  # seconds an async observation may take when the experiment gives no timeout=
 MAX_LEFT_BEHIND = 16  # retired workers still running a hung candidate; beyond this, samples are dropped
@@ -39,9 +42,15 @@ class _Worker:
 
 
 class Background:
+    """`observe(cfg, control, step)` runs one candidate and compares it (a Result);
+    `finish(cfg, control, results)` publishes an observation; `late(name)` is the Result of a
+    candidate that ran past its bound. They come from vsmctl.parallel.experiment, which imports
+    this module: passed in, not imported back."""
+
     MAX_QUEUED = 10_000
 
-    def __init__(self) -> None:
+    def __init__(self, observe: Callable[..., Any], finish: Callable[..., None], late: Callable[[str], Any]) -> None:
+        self.observe, self.finish, self.late = observe, finish, late
         self.queue: queue.Queue[Any] = queue.Queue(self.MAX_QUEUED)
         self.dropped = 0
         self.pid = os.getpid()
@@ -51,7 +60,7 @@ class Background:
         self.worker: _Worker | None = self._spawn()
         threading.Thread(target=self._watch, name="vsmctl-experiments-watchdog", daemon=True).start()
 
-    def submit(self, cfg: _Config, control: Result, planned: list[Any], skipped: list[Result]) -> None:
+    def submit(self, cfg: Any, control: Any, planned: list[Any], skipped: list[Any]) -> None:
         if self.worker is None and not self._restart():  # too many hung candidates: nobody would run it
             self.dropped += 1
             return
@@ -77,14 +86,14 @@ class Background:
             with self.lock:
                 worker.job, worker.deadline = job, time.monotonic() + bound
                 self.busy.set()
-            results = [_observe(cfg, control, step) for step in planned]
+            results = [self.observe(cfg, control, step) for step in planned]
             with self.lock:
                 worker.job = None
                 if worker.retired:  # the watchdog recorded this job as a timeout and took its place
                     return
             try:
-                _finish(cfg, control, results + skipped)
-            except Exception as exc:  # pragma: no cover - _finish is guarded already
+                self.finish(cfg, control, results + skipped)
+            except Exception as exc:  # pragma: no cover - finish is guarded already
                 _log_once(f"experiment {cfg.name}: {exc!r}")
             self.queue.task_done()
 
@@ -95,12 +104,7 @@ class Background:
             hung = self._check()
             if hung is not None:
                 cfg, control, planned, skipped = hung
-                late = []
-                for step in planned:
-                    result = Result(step[0])
-                    result.status, result.compared = "timeout", True
-                    late.append(result)
-                _finish(cfg, control, late + skipped)
+                self.finish(cfg, control, [self.late(step[0]) for step in planned] + skipped)
                 self.queue.task_done()  # the retired worker never will
 
     def _prune(self) -> None:
@@ -152,21 +156,13 @@ class Background:
             self.queue.task_done()
 
 
-def _observe(cfg: _Config, control: Result, step: tuple[Any, ...]) -> Result:
-    result = _run_candidate(cfg, *step)
-    if cfg.timeout is not None and result.ns > cfg.timeout * 1e9:
-        result.status, result.compared = "timeout", True
-    else:
-        _judge(cfg, control, result)
-    return result
-
-
 _BACKGROUND: list[Background] = []
 
 
-def background() -> Background:
-    if not _BACKGROUND or _BACKGROUND[0].pid != os.getpid():  # a forked child has no worker thread
-        _BACKGROUND[:] = [Background()]
+def background(observe: Callable[..., Any], finish: Callable[..., None], late: Callable[[str], Any]) -> Background:
+    """The process's worker (made on first use, and again in a forked child, which has no thread)."""
+    if not _BACKGROUND or _BACKGROUND[0].pid != os.getpid():
+        _BACKGROUND[:] = [Background(observe, finish, late)]
     return _BACKGROUND[0]
 
 

@@ -470,7 +470,23 @@ _log_once = LogOnce("vsmctl.parallel")
 def _background() -> Any:
     from vsmctl.parallel.background import background  # loaded by the first async observation
 
-    return background()
+    return background(_observe_async, _finish, _late)
+
+
+def _observe_async(cfg: _Config, control: Result, step: tuple[Any, ...]) -> Result:
+    """One candidate of an async observation, run and compared in the background worker."""
+    result = _run_candidate(cfg, *step)
+    if cfg.timeout is not None and result.ns > cfg.timeout * 1e9:
+        result.status, result.compared = "timeout", True
+    else:
+        _judge(cfg, control, result)
+    return result
+
+
+def _late(name: str) -> Result:
+    result = Result(name)
+    result.status, result.compared = "timeout", True
+    return result
 
 
 def wait_for_background() -> None:
