@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from vsmctl.analysis.model import PLAIN, TYPE_CHECKING, ImportSite, ModuleGraph, ModuleInfo
+from vsmctl.analysis.model import PLAIN, TYPE_CHECKING, ImportSite, ModuleGraph, ModuleInfo, Problem
 from vsmctl.analysis.report import build_report
-from vsmctl.check.rules import RULES, CheckContext, depends_on, package_cycles, private_modules
+from vsmctl.check.rules import RULES, CheckContext, depends_on, package_cycles, private_modules, unparsable_files
 from vsmctl.roadmap.model import Roadmap, TargetPackage
 
 
@@ -29,7 +29,8 @@ def run(rule_module, graph: ModuleGraph, roadmap: Roadmap):  # type: ignore[no-u
 
 
 def test_every_rule_is_registered_once() -> None:
-    assert [r.id for r in RULES] == ["undeclared-dependency", "private-module", "package-cycle"]
+    assert [r.id for r in RULES] == ["unparsable-file", "undeclared-dependency", "private-module", "package-cycle"]
+    assert [r.id for r in RULES if not r.baseline] == ["unparsable-file"]
 
 
 def test_depends_on_rule_reports_each_site_of_an_undeclared_import() -> None:
@@ -65,6 +66,32 @@ def test_package_cycle_rule_ignores_type_checking_imports() -> None:
     both = [("app.web.views", "app.core.db", 3), ("app.core.db", "app.web.views", 7)]
     findings = run(package_cycles, graph_of(both), roadmap_of(CORE, WEB))
     assert len(findings) == 1 and findings[0].rule == "package-cycle"
-    assert findings[0].fix.startswith("remove or invert ")
+    # the edge the fix names is the undeclared one, and the finding points at its import
+    assert findings[0].fix.startswith("remove or invert core → web")
+    assert (findings[0].key, findings[0].path, findings[0].line) == ("package-cycle:core->web", "app/core/db.py", 7)
+    assert findings[0].message == "core → web closes a package cycle: core → web → core"
     typing_only = [both[0], ("app.core.db", "app.web.views", 7, TYPE_CHECKING)]
     assert run(package_cycles, graph_of(typing_only), roadmap_of(CORE, WEB)) == []
+
+
+def test_unparsable_file_rule_reports_every_problem_by_file_and_line() -> None:
+    graph = graph_of([("app.web.views", "app.core.db", 3)])
+    graph = ModuleGraph(graph.root, graph.source_roots, graph.top_packages, graph.modules, graph.imports,
+                        (Problem("app/web/forms.py", 4, "syntax-error", "syntax error: invalid syntax"),
+                         Problem("app/core/raw.py", None, "not-utf8", "not UTF-8")), "test")
+    findings = run(unparsable_files, graph, roadmap_of(CORE, WEB))
+    assert [(f.key, f.path, f.line) for f in findings] == [
+        ("unparsable-file:app/web/forms.py", "app/web/forms.py", 4),
+        ("unparsable-file:app/core/raw.py", "app/core/raw.py", None),
+    ]
+
+
+def test_type_checking_imports_are_exempt_when_the_roadmap_says_so() -> None:
+    from dataclasses import replace
+
+    graph = graph_of([("app.core.db", "app.web.views", 7, TYPE_CHECKING), ("app.core.db", "app.web.forms", 9)])
+    assert len(run(depends_on, graph, roadmap_of(CORE, WEB))) == 2
+    exempt = replace(roadmap_of(CORE, WEB), ignore_type_checking_imports=True)
+    assert [f.line for f in run(depends_on, graph, exempt)] == [9]
+    only_typing = graph_of([("app.core.db", "app.web.views", 7, TYPE_CHECKING)])
+    assert run(depends_on, only_typing, exempt) == []

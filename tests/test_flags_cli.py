@@ -44,8 +44,8 @@ def test_create_flip_set_eval_show_list(ws):
     ok(flag(ws, "set", FLAG, "--rule", "country in de,fr -> on"))
     doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-1", "-c", "country=de", "--json")).stdout)
     assert (doc["value"], doc["variant"], doc["reason"]) == (True, "on", "TARGETING_MATCH")
-    doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-42", "--json")).stdout)
-    assert doc["reason"] == "SPLIT" and doc["value"] is True  # bucket 478 < 2500
+    doc = json.loads(ok(flag(ws, "eval", FLAG, "--key", "user-40", "--json")).stdout)
+    assert doc["reason"] == "SPLIT" and doc["value"] is True  # bucket 1880 < 2500
     shown = json.loads(ok(flag(ws, "show", FLAG, "--json")).stdout)
     assert shown["flag"]["rollout"] == {"percent": 25.0, "variant": "on", "by": "targetingKey"}
     assert [e["action"] for e in shown["history"]] == ["created", "flipped", "updated"]
@@ -138,7 +138,7 @@ def test_export_flagd_and_openfeature(ws, tmp_path):
     entry = flagd["flags"][FLAG]
     assert entry["state"] == "ENABLED" and entry["defaultVariant"] == "off"
     assert entry["targeting"]["if"][0] == {"sem_ver": [{"var": "version"}, ">=", "2.0.0"]}
-    assert entry["targeting"]["if"][2]["fractional"][1:] == [["on", 20.0], ["off", 80.0]]
+    assert entry["targeting"]["if"][2]["fractional"][1:] == [["on", 2000], ["off", 8000]]  # integers: flagd needs them
     out = tmp_path / "manifest.json"
     ok(flag(ws, "export", "--format", "openfeature-json", "-o", str(out)))
     manifest = json.loads(out.read_text())
@@ -146,10 +146,23 @@ def test_export_flagd_and_openfeature(ws, tmp_path):
 
 
 def test_stale_flags(ws):
-    ok(flag(ws, "create", "old", "--expires", "2020-01-01"))
+    ok(flag(ws, "create", "old", "--expires", "2999-01-01"))
     ok(flag(ws, "create", "new", "--expires", "2999-01-01"))
-    stale = json.loads(ok(flag(ws, "list", "--stale", "--json")).stdout)["flags"]
-    assert [f["key"] for f in stale] == ["old"]
+    assert flag(ws, "list", "--stale").returncode == 0  # nothing stale: CI passes
+    # time passes: the expiry of "old" is behind us (written as a change, --expires refuses the past)
+    FlagStore(Workspace(ws)).change("old", "updated", lambda f: {**f, "expires": "2020-01-01"}, "test")
+    result = flag(ws, "list", "--stale", "--json")
+    assert result.returncode == 1 and "1 stale flag(s)" in result.stderr
+    assert [f["key"] for f in json.loads(result.stdout)["flags"]] == ["old"]
+    assert flag(ws, "list", "--stale").returncode == 1
+
+
+def test_expires_in_the_past_is_refused(ws):
+    result = flag(ws, "create", "late", "--expires", "2020-01-01")
+    assert result.returncode == 2 and "--expires: 2020-01-01 is in the past" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    ok(flag(ws, "create", "late", "--expires", "2999-01-01"))
+    assert flag(ws, "set", "late", "--expires", "2001-02-03").returncode == 2
 
 
 def _flipper(root, name, n):
@@ -180,3 +193,35 @@ def test_two_processes_flipping_a_thousand_times_each(ws):
         assert cur.data["before"] == prev.data["after"]
     snapshot = json.loads((ws / ".vsm" / "flags.json").read_text())
     assert snapshot["last_seq"] == 2001 and snapshot["flags"][FLAG] == log[-1].data["after"]
+
+
+# --- the flag changes themselves: pure functions, shared by the CLI and extraction -----------------
+def test_flag_changes_are_pure_functions():
+    import copy
+
+    import pytest
+
+    from vsmctl.errors import InputError
+    from vsmctl.flags import changes
+    from vsmctl.flags.model import validate
+
+    flag = changes.cutover_flag("extract.vsm-x", "vsm-x", "2026-11-27T00:00:00Z")
+    assert validate(copy.deepcopy(flag)) == flag
+    assert flag["state"] == "enabled" and flag["default_variant"] == "off" and flag["rollout"] is None
+    assert changes.create(flag)(None) is flag
+    with pytest.raises(InputError, match="exists already"):
+        changes.create(flag)(flag)
+    half = changes.flip("extract.vsm-x", True, 50)(copy.deepcopy(flag))
+    assert half["rollout"] == {"percent": 50, "variant": "on", "by": "targetingKey"}
+    off = changes.flip("extract.vsm-x", False)(copy.deepcopy(half))
+    assert off["state"] == "disabled" and off["rollout"] == half["rollout"]
+    with pytest.raises(InputError, match="unknown flag"):
+        changes.flip("nope", True)(None)
+    rule = {"attribute": "country", "op": "in", "values": ["de"], "variant": "on"}
+    updated = changes.update("extract.vsm-x", changes.Settings(rules=(rule,), percent=10, owner="team"))(
+        copy.deepcopy(flag))
+    assert updated["rules"] == [rule] and updated["rollout"]["percent"] == 10 and updated["owner"] == "team"
+    cleared = changes.update("extract.vsm-x", changes.Settings(clear_rules=True))(copy.deepcopy(updated))
+    assert cleared["rules"] == []
+    assert changes.Settings().empty and not changes.Settings(clear_rules=True).empty
+    assert changes.restore(None)(flag) is None

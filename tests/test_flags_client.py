@@ -70,10 +70,63 @@ def test_evaluation_never_raises(tmp_path):
     assert flags.enabled("f", key="u", default=True) is True
 
 
-def test_missing_file_gives_defaults(tmp_path):
+def test_missing_file_gives_defaults(tmp_path, caplog):
     flags = Flags.from_workspace(tmp_path)
-    assert flags.enabled("anything") is False
+    for _ in range(3):
+        assert flags.enabled("anything") is False
     assert flags.keys == []
+    missing = [r.message for r in caplog.records if "no flags file at" in r.message]
+    assert missing == [f"no flags file at {tmp_path / '.vsm' / 'flags.json'}; every flag gives the caller's default"]
+
+
+def test_missing_flag_and_wrong_type_are_logged_once(tmp_path, caplog):
+    path = tmp_path / "flags.json"
+    write_flags(path, new_flag("f"), new_flag("name", type="string", variants={"a": "alpha"}, default_variant="a"))
+    flags = Flags.from_file(path)
+    for _ in range(5):
+        assert flags.enabled("nope", key="u", default=True) is True
+        assert flags.evaluate("nope", 3).reason == ERROR
+        assert flags.evaluate("name", False).reason == ERROR  # a string flag, a boolean default
+        assert flags.enabled("name", key="u") is False  # enabled() on a string flag: the default
+    messages = [r.message for r in caplog.records]
+    assert sum("flag 'nope' not found in" in m for m in messages) == 1
+    assert sum("flag 'name' is a string, the default is a bool" in m for m in messages) == 1
+    assert sum("flag 'name' is a string, enabled() wants a boolean" in m for m in messages) == 1
+    assert len(messages) == 3
+
+
+def test_semver_rules_compare_prereleases_by_semver_2(tmp_path):
+    path = tmp_path / "flags.json"
+    rule = {"attribute": "version", "op": "semver", "cmp": ">", "value": "2.0.0-rc.9", "variant": "on"}
+    write_flags(path, new_flag("f", rules=[rule]))
+    flags = Flags.from_file(path)
+
+    def on(version):
+        return flags.evaluate("f", False, context={"version": version}).value
+
+    # semver 2.0 §11: 1.0.0-alpha < 1.0.0-alpha.1 < 1.0.0-alpha.beta < 1.0.0-beta < 1.0.0-beta.2
+    # < 1.0.0-beta.11 < 1.0.0-rc.1 < 1.0.0, and numeric identifiers compare as numbers
+    assert [on(v) for v in ("2.0.0-rc.10", "2.0.0-rc.9", "2.0.0-rc.1", "2.0.0", "2.0.0-rc.9.1", "2.0.0-beta")] == \
+        [True, False, False, True, True, False]
+    from vsmctl.flags.evaluation import semver_key
+    from vsmctl.flags.model import parse_semver
+
+    order = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
+             "1.0.0-rc.1", "1.0.0", "1.0.1-0", "1.0.1"]
+    assert sorted(reversed(order), key=lambda v: semver_key(parse_semver(v))) == order
+
+
+def test_memoised_split_answers_like_the_full_evaluation(tmp_path):
+    path = tmp_path / "flags.json"
+    write_flags(path, new_flag("f", rollout={"percent": 37.5, "variant": "on", "by": "targetingKey"}))
+    flags = Flags.from_file(path)
+    keys = [f"u{i}" for i in range(2000)] + [1, 2, True, 3.5]
+    first = [flags.enabled("f", key=k) for k in keys]
+    again = [flags.enabled("f", key=k) for k in keys]  # from the memo now
+    full = [flags.evaluate("f", False, key=k).value for k in keys]
+    assert first == again == full
+    assert 650 < sum(first) < 850
+    assert flags.enabled("f", key=["unhashable"]) in (True, False)
 
 
 def _child(flags, queue, path):

@@ -102,7 +102,7 @@ def test_grimp_scanner_road_and_public_road_agree():
 
     tree = discover(EXAMPLE)
     with graph_builder._on_sys_path(tree.source_root, tree.packages):
-        fast_sites, fast_modules = graph_builder._grimp_scan(tree.packages)
+        fast_sites, fast_modules = graph_builder._grimp_scan(tree)
         public_sites, public_modules = graph_builder._grimp_public(tree.packages, None)
     assert fast_modules == public_modules
     assert sorted(fast_sites, key=repr) == sorted(public_sites, key=repr)

@@ -50,7 +50,7 @@ def test_seeded_mode_recovers_the_roadmap_targets_of_removed_patterns(tmp_path):
 
 
 def test_seeded_mode_keeps_an_unseeded_cycle_together(tmp_path):
-    _graph, proposal = propose_boundaries(EXAMPLE, reduced_roadmap(tmp_path), use_cache=False)
+    _graph, proposal = propose_boundaries(EXAMPLE, reduced_roadmap(tmp_path), cut_cycles=False, use_cache=False)
     cycle = ("vsm.s3.audit", "vsm.s4.forecast", "vsm.telemetry.reporter")
     assert len({proposal.partition[m] for m in cycle}) == 1
     bound = [d for d in proposal.decisions if d.module in cycle and "import cycle" in d.reason]
@@ -66,7 +66,7 @@ def test_seeded_mode_places_unclaimed_modules_with_a_runner_up():
     inversion = next(i for i in proposal.inversions if (i.source, i.target) == ("vsm-core", "vsm-s1-operations"))
     assert "OperationalUnit" in inversion.names
     # extraction waves: the first has no dependency on any other proposed package
-    first = set(proposal.order[0])
+    first = set(proposal.order[0].packages)
     assert "vsm-goldrush" in first
     for pkg in proposal.packages:
         if pkg.name in first:
@@ -88,8 +88,9 @@ def test_unsupervised_finds_the_two_clusters(tree):
     groups = {}
     for m, pkg in proposal.partition.items():
         groups.setdefault(pkg, set()).add(m.split(".")[-1].lstrip("_").split("_")[0])
-    assert sorted(sorted(g) for g in groups.values()) == [["app", "lonely"], ["billing"], ["shipping"]]
-    assert proposal.partition["app.lonely"] == "unconnected"
+    assert sorted(sorted(g) for g in groups.values()) == [["billing"], ["shipping"]]
+    # no imports either way, and its folder's modules split evenly: unplaced, not a package
+    assert proposal.unassigned == ("app", "app.lonely")
     # the private helper stays with its only user
     assert proposal.partition["app._billing_helper"] == proposal.partition["app.billing_b"]
     billing = proposal.partition["app.billing_a"]
@@ -105,7 +106,7 @@ def test_packages_option_merges_to_the_asked_number(tree):
         files[f"app/m{k}b.py"] = f"import app.m{k}a\nimport app.m{(k + 1) % 4}a\n"
     root = tree(files)
     _graph, proposal = propose_boundaries(root, packages=2, cut_cycles=True, use_cache=False)
-    assert len({p for p in proposal.partition.values() if p != "unconnected"}) == 2
+    assert len(set(proposal.partition.values())) == 2
 
 
 def test_atoms_bind_cycles_and_private_helpers_unless_cut():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from vsmctl.locate import workspace_root
 
 VSM_DIR = ".vsm"
 # What vsmctl keeps in .vsm/ but never commits (DESIGN.md, "The workspace").
-VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n"
+VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n*.bak\n"  # *.bak: event-log backups (repair-log)
 
 
 def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> None:
@@ -27,6 +28,9 @@ def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> No
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
+        # mkstemp makes the file 0600: other users (an application reading flags.json) could not
+        # read it. The file keeps the mode it had, or gets the one the umask gives a new file.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -39,6 +43,28 @@ def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:  # a new file (or one we cannot stat): what the umask gives
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system says (Linux ≥ 4.7): setting
+    it to read it back would race with other threads creating files meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: Path, text: str, make_parents: bool = True) -> None:

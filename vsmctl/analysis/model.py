@@ -40,17 +40,22 @@ class ImportSite:
     kind: str = PLAIN
 
 
+# Problems that hide a file's imports (as opposed to notes such as a skipped folder, a broken
+# symlink or an Elixir module no file defines): `check` fails on these.
+UNREADABLE_KINDS = frozenset({"syntax-error", "not-utf8", "unreadable"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something about one file the analysis could not use as it is."""
 
     path: str
     line: int | None
-    kind: str  # syntax-error | not-utf8 | unreadable
+    kind: str  # syntax-error | not-utf8 | unreadable | broken-symlink
     message: str
 
-    def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+    def location(self, prefix: str = "") -> str:
+        return f"{prefix}{self.path}:{self.line}" if self.line else f"{prefix}{self.path}"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,13 @@ class ModuleGraph:
     problems: tuple[Problem, ...]
     engine: str  # "grimp", "grimp+ast" (gaps filled) or "ast" (fallback); one per frontend
     language: str = "python"  # the frontend that read it
+    # The analyzed folder relative to its repository's root ("" or "sub/dir/"): every path a user
+    # reads is relative to the repository root. Set on load, never cached (the repository may move).
+    repo_prefix: str = ""
+
+    def display_path(self, rel: str) -> str:
+        """A path relative to the analyzed folder, as users see it: relative to the repository root."""
+        return self.repo_prefix + rel
 
     def edges(self) -> dict[tuple[str, str], list[ImportSite]]:
         """Import sites grouped by (importer, imported)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vsmctl.analysis import cache
@@ -27,6 +27,10 @@ from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment, assign
 from vsmctl.workspace import Workspace
+
+# Breaker cost of a declared edge: more than any count of imports, so a declared edge is cut
+# only when no equally small set of undeclared ones does it.
+DECLARED_COST = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -132,18 +136,27 @@ def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = Tru
     frontend = frontend_for(path, language)
     found = frontend.discover(Path(path), excludes)
     workspace = Workspace.at(found.root)
+    prefix = _repo_prefix(found.root, workspace.root)
     if use_cache:
         hit = cache.load(workspace.cache_dir, found)
         if hit is not None:
-            return hit, True
+            return replace(hit, repo_prefix=prefix), True
     graph = frontend.build(found, progress)
     if use_cache:
         try:
             workspace.ensure_vsm_dir()
+            cache.store(workspace.cache_dir, found, graph)
         except Exception:
-            return graph, False  # a read-only workspace: analyze without caching
-        cache.store(workspace.cache_dir, found, graph)
-    return graph, False
+            pass  # a read-only workspace: analyze without caching
+    return replace(graph, repo_prefix=prefix), False
+
+
+def _repo_prefix(root: Path, repo_root: Path) -> str:
+    try:
+        rel = Path(root).resolve().relative_to(Path(repo_root).resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
 
 
 def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = False) -> AnalysisReport:
@@ -157,7 +170,7 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
     for a, b in edges:
         fan_out[a] += 1
         fan_in[b] += 1
-    warnings = [f"{p.location()}: {p.message}" for p in graph.problems]
+    warnings = [f"{p.location(graph.repo_prefix)}: {p.message}" for p in graph.problems]
     compile_edges = {k for k, sites in edges.items() if edge_kind(sites) == COMPILE}
     if roadmap is None:
         modules = tuple(_module_metrics(graph, fan_in, fan_out, {}))
@@ -166,14 +179,45 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
 
     assignment = assign(roadmap, graph.modules)
     package_of = assignment.package_of
-    for pkg, pattern in assignment.unmatched_patterns:
-        warnings.append(f"roadmap: pattern '{pattern}' of package '{pkg}' matches no module")
+    warnings.extend(_assignment_warnings(assignment))
+    modules = tuple(_module_metrics(graph, fan_in, fan_out, package_of))
+    packages = tuple(group_metrics(graph, package_of.get))
+    grouped, monolith_imports = _group_sites(graph, package_of)
+
+    package_edges = [PackageEdge(a, b, edge_kind(sites), tuple(sites), b in roadmap.package(a).depends_on)
+                     for (a, b), sites in sorted(grouped.items())]
+    violations = [v for e in package_edges if not e.declared and (v := _violation(roadmap, e)) is not None]
+    runtime = {(e.source, e.target): e.weight for e in package_edges if e.kind != TYPE_CHECKING}
+    # Among the fewest edges that make the graph acyclic, cut the undeclared ones: the declared
+    # edges are the plan; a cycle through them is closed by an import the roadmap does not allow.
+    costs = {(e.source, e.target): e.weight + (0 if not e.declared else DECLARED_COST)
+             for e in package_edges if e.kind != TYPE_CHECKING}
+    package_cycles = tuple(strongly_connected(runtime))
+    compile_packages = {(e.source, e.target) for e in package_edges if e.kind == COMPILE}
+    return AnalysisReport(
+        graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
+        cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
+        violations=tuple(violations), package_cycles=package_cycles,
+        breakers=minimum_breakers(costs),
+        monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
+        warnings=tuple(warnings),
+        compile_time_cycles=compile_time_cycles(cycles, compile_edges)
+        | compile_time_cycles(package_cycles, compile_packages),
+    )
+
+
+def _assignment_warnings(assignment: Assignment) -> list[str]:
+    warnings = [f"roadmap: pattern '{pattern}' of package '{pkg}' matches no module"
+                for pkg, pattern in assignment.unmatched_patterns]
     for module, tied in sorted(assignment.ambiguous.items()):
         warnings.append(f"roadmap: module '{module}' is claimed equally by {', '.join(tied)}; "
                         f"assigned to {tied[0]}")
-    modules = tuple(_module_metrics(graph, fan_in, fan_out, package_of))
-    packages = tuple(group_metrics(graph, package_of.get))
+    return warnings
 
+
+def _group_sites(graph: ModuleGraph, package_of: dict[str, str]
+                 ) -> tuple[dict[tuple[str, str], list[ImportSite]], dict[str, list[ImportSite]]]:
+    """Import sites between two packages, and from a package to code no package claims."""
     grouped: dict[tuple[str, str], list[ImportSite]] = {}
     monolith_imports: dict[str, list[ImportSite]] = {}
     for site in graph.imports:
@@ -184,42 +228,20 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
             monolith_imports.setdefault(pa, []).append(site)
             continue
         grouped.setdefault((pa, pb), []).append(site)
-
-    package_edges, violations = _package_edges(grouped, roadmap)
-
-    runtime = {(e.source, e.target): e.weight for e in package_edges if e.kind != TYPE_CHECKING}
-    package_cycles = tuple(strongly_connected(runtime))
-    compile_packages = {(e.source, e.target) for e in package_edges if e.kind == COMPILE}
-    return AnalysisReport(
-        graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
-        cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
-        violations=tuple(violations), package_cycles=package_cycles,
-        breakers=minimum_breakers(runtime),
-        monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
-        warnings=tuple(warnings),
-        compile_time_cycles=compile_time_cycles(cycles, compile_edges)
-        | compile_time_cycles(package_cycles, compile_packages),
-    )
+    return grouped, monolith_imports
 
 
-def _package_edges(grouped: dict[tuple[str, str], list[ImportSite]],
-                   roadmap: Roadmap) -> tuple[list[PackageEdge], list[Violation]]:
-    package_edges = []
-    violations = []
-    for (a, b), sites in sorted(grouped.items()):
-        declared = b in roadmap.package(a).depends_on
-        package_edges.append(PackageEdge(a, b, edge_kind(sites), tuple(sites), declared))
-        if declared:
-            continue
-        if roadmap.rank(b) > roadmap.rank(a):
-            rule = "upward"
-            message = (f"{a} ({roadmap.package(a).category}) imports {b} "
-                       f"({roadmap.package(b).category}): dependencies must point down the layers")
-        else:
-            rule = "undeclared"
-            message = f"{a} imports {b}, which is not in its depends_on"
-        violations.append(Violation(a, b, rule, message, tuple(sites)))
-    return package_edges, violations
+def _violation(roadmap: Roadmap, edge: PackageEdge) -> Violation | None:
+    a, b = edge.source, edge.target
+    sites = edge.sites
+    if roadmap.ignore_type_checking_imports:
+        sites = tuple(s for s in sites if s.kind != TYPE_CHECKING)
+        if not sites:
+            return None
+    if roadmap.rank(b) > roadmap.rank(a):
+        return Violation(a, b, "upward", f"{a} ({roadmap.package(a).category}) imports {b} "
+                         f"({roadmap.package(b).category}): dependencies must point down the layers", sites)
+    return Violation(a, b, "undeclared", f"{a} imports {b}, which is not in its depends_on", sites)
 
 
 def compile_time_cycles(cycles: tuple[Cycle, ...], compile_edges: set[tuple[str, str]]) -> frozenset[tuple[str, ...]]:

@@ -69,6 +69,33 @@ def _write_baseline(path: Path, entries: dict[str, dict[str, str]]) -> None:
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
+@dataclass(frozen=True)
+class _Comparison:
+    new: tuple[Finding, ...]
+    baselined: tuple[Finding, ...]
+    gone: tuple[str, ...]
+    entries: dict[str, dict[str, str]] | None  # what the baseline holds after an update
+
+
+def _compare(findings: list[Finding], recorded: dict[str, dict[str, str]], exists: bool,
+             update: bool) -> _Comparison:
+    keys = {f.key for f in findings}
+    never = {r.id for r in RULES if not r.baseline}
+    fresh = update and not exists  # the first baseline records everything it may
+
+    def known(f: Finding) -> bool:
+        return f.rule not in never and (fresh or f.key in recorded)
+
+    entries = None
+    if update:
+        # The ratchet: keep what is still there, drop what was fixed, never add.
+        entries = ({f.key: {"key": f.key, "rule": f.rule, "message": f.message} for f in findings if known(f)}
+                   if fresh else {k: v for k, v in recorded.items() if k in keys})
+    return _Comparison(new=tuple(f for f in findings if not known(f)),
+                       baselined=tuple(f for f in findings if known(f)),
+                       gone=tuple(sorted(set(recorded) - keys)), entries=entries)
+
+
 def run_check(path: Path | None = None, roadmap_path: Path | None = None, update_baseline: bool = False,
               use_cache: bool = True, language: str | None = None) -> CheckResult:
     path, roadmap = default_target(path, roadmap_path)
@@ -81,24 +108,12 @@ def run_check(path: Path | None = None, roadmap_path: Path | None = None, update
 
     workspace = Workspace.at(path)
     baseline_path = workspace.vsm_dir / BASELINE_NAME
-    recorded = _read_baseline(baseline_path)
     exists = baseline_path.exists()
-    keys = {f.key for f in findings}
-    new = tuple(f for f in findings if f.key not in recorded)
-    baselined = tuple(f for f in findings if f.key in recorded)
-    gone = tuple(sorted(set(recorded) - keys))
-    written = False
-    if update_baseline:
-        if exists:
-            # The ratchet: keep what is still there, drop what was fixed, never add.
-            entries = {k: v for k, v in recorded.items() if k in keys}
-        else:
-            entries = {f.key: {"key": f.key, "rule": f.rule, "message": f.message} for f in findings}
+    result = _compare(findings, _read_baseline(baseline_path), exists, update_baseline)
+    if result.entries is not None:
         workspace.ensure_vsm_dir()
-        _write_baseline(baseline_path, entries)
-        written = True
-        if not exists:
-            new, baselined = (), tuple(findings)
+        _write_baseline(baseline_path, result.entries)
     return CheckResult(root=Path(report.graph.root), workspace=workspace.root, findings=tuple(findings),
-                       new=new, baselined=baselined, gone=gone, baseline_path=baseline_path,
-                       baseline_exists=exists or written, baseline_written=written, rules=RULES)
+                       new=result.new, baselined=result.baselined, gone=result.gone, baseline_path=baseline_path,
+                       baseline_exists=exists or result.entries is not None,
+                       baseline_written=result.entries is not None, rules=RULES)

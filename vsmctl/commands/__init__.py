@@ -9,11 +9,17 @@ from __future__ import annotations
 import sys
 
 import typer
+import typer.core
 
 from vsmctl import __version__
 from vsmctl.commands import analyze, check, extract, flag, parallel
 from vsmctl.commands.common import state
 from vsmctl.errors import VsmError
+
+# Help is plain text (rich_markup_mode=None below), yet typer still escapes "[required]" and
+# "[default: 0]" for rich whenever rich is installed, printing "\[required]". Plain help needs
+# no rich escaping at all.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="vsmctl",

@@ -56,7 +56,8 @@ def monolith(
         0, "--history", help="With --propose: count modules changed together in the last N commits as linked."
     ),
     cut_cycles: bool = typer.Option(
-        False, "--cut-cycles", help="With --propose: let a proposal split modules that import each other in a cycle."
+        True, "--cut-cycles/--keep-cycles",
+        help="With --propose: cycles are cut at their weakest edges (default), or each kept in one package."
     ),
 ) -> None:
     """Module graph, metrics, cycles, roadmap assignment and layering violations of PATH.
@@ -68,8 +69,8 @@ def monolith(
     """
     from vsmctl.analysis.report import analyze_monolith
 
-    if not propose and (packages is not None or write or history or cut_cycles):
-        raise InputError("--packages, --write, --history and --cut-cycles go with --propose")
+    if not propose and (packages is not None or write or history or not cut_cycles):
+        raise InputError("--packages, --write, --history and --keep-cycles go with --propose")
     if propose and fmt is not None:
         raise InputError("--format draws the analysis graph; it does not go with --propose")
     if propose:
@@ -117,10 +118,11 @@ def _render_graph(report: object, fmt: GraphFormat) -> str:
 
 
 def _warn_problems(report: object) -> None:
-    problems = report.graph.problems  # type: ignore[attr-defined]
-    if problems:
-        typer.echo(f"warning: {len(problems)} file(s) could not be analyzed "
-                   f"(first: {problems[0].location()}: {problems[0].message})", err=True)
+    graph = report.graph  # type: ignore[attr-defined]
+    if graph.problems:
+        first = graph.problems[0]
+        typer.echo(f"warning: {len(graph.problems)} file(s) could not be analyzed "
+                   f"(first: {first.location(graph.repo_prefix)}: {first.message})", err=True)
 
 
 def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | None, write: bool, history: int,
@@ -141,7 +143,7 @@ def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | No
         from vsmctl.workspace import Workspace
 
         target = roadmap or Workspace.at(path).roadmap_path
-        written = write_to_roadmap(target, proposal, list(graph.modules))
+        written = write_to_roadmap(target, proposal, graph)
     if as_json:
         doc = proposal_to_dict(proposal, graph)
         if written is not None:
@@ -166,7 +168,8 @@ def score(
     roadmap: Path | None = typer.Option(None, "--roadmap", "-r", help="Score this roadmap's assignment."),
     partition: Path | None = typer.Option(None, "--partition", help="Score this module -> package mapping instead."),
     propose: bool = typer.Option(False, "--propose", help="Score a fresh proposal (with --roadmap: seeded)."),
-    cut_cycles: bool = typer.Option(False, "--cut-cycles", help="With --propose: cycles may be split."),
+    cut_cycles: bool = typer.Option(True, "--cut-cycles/--keep-cycles",
+                                    help="With --propose: cut cycles (default) or keep each in one package."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Compare a partition with a reference: MoJoFM, TurboMQ, modularity, cross-boundary edges.

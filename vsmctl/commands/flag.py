@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from vsmctl.commands.common import emit_json, stdout_console, write_output
-from vsmctl.errors import InputError
+from vsmctl.errors import CheckFailed, InputError
 
 app = typer.Typer(
     help="Feature flags: every change is an event in .vsm/events.jsonl, .vsm/flags.json is what code reads.",
@@ -36,11 +36,11 @@ def _store(workspace: Path) -> Any:
 def _apply(workspace: Path, key: str, action: str, mutate: Any, reason: str | None, actor: str | None,
            backend: str | None, extra: dict[str, Any] | None = None) -> None:
     from vsmctl.flags.store import default_actor
-    from vsmctl.render.flag_output import describe_change
+    from vsmctl.render.flag_output import describe_applied
 
     store = _store(workspace)
     change = store.change(key, action, mutate, actor or default_actor(str(store.workspace.root)), reason, extra)
-    typer.echo(f"{key}: {describe_change(change.before, change.after)} ({change.event.id})")
+    typer.echo(describe_applied(key, change.before, change.after, change.event.id))
     if backend:
         _publish(store, backend)
 
@@ -55,13 +55,6 @@ def _publish(store: Any, backend: str) -> None:
     except Exception as exc:  # redis errors: the change itself is recorded; say so
         raise InputError(f"the change is recorded, but publishing to {backend} failed: {exc}") from None
     typer.echo(f"published to {backend} ({heard} client(s) listening)")
-
-
-def _boolean_on_variant(flag: dict[str, Any]) -> str:
-    for name, value in flag["variants"].items():
-        if value is True:
-            return name
-    raise InputError(f"{flag['key']}: no variant serves true")
 
 
 @app.command("create")
@@ -83,6 +76,7 @@ def create(
     Example: vsmctl flag create extract.vsm-s3-control --owner platform --expires 2027-03-31
     """
     from vsmctl.events import now_iso
+    from vsmctl.flags import changes
     from vsmctl.flags.model import FlagError, parse_value
 
     try:
@@ -101,28 +95,20 @@ def create(
         raise InputError(f"--variants: {exc}") from None
     if expires is not None:
         _check_date(expires)
-    definition: dict[str, Any] = {
-        "key": name, "type": flag_type, "state": "enabled", "variants": parsed,
-        "default_variant": default or ("off" if flag_type == "boolean" and "off" in parsed else next(iter(parsed))),
-        "rules": [], "rollout": None, "owner": owner, "description": description,
-        "created": now_iso(), "expires": expires,
-    }
-
-    def mutate(current: dict[str, Any] | None) -> dict[str, Any]:
-        if current is not None:
-            raise InputError(f"flag '{name}' exists already (vsmctl flag show {name})")
-        return definition
-
-    _apply(workspace, name, "created", mutate, reason, actor, backend)
+    definition = changes.new_flag(name, flag_type, parsed, now_iso(), default, owner, description, expires)
+    _apply(workspace, name, "created", changes.create(definition), reason, actor, backend)
 
 
 def _check_date(text: str) -> None:
-    from datetime import date
+    from datetime import UTC, date, datetime
 
     try:
-        date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputError(f"--expires: '{text}' is not a date (YYYY-MM-DD)") from None
+    today = datetime.now(UTC).date()
+    if day < today:  # a flag born stale would fail `flag list --stale` in CI at once
+        raise InputError(f"--expires: {text} is in the past (today is {today.isoformat()})")
 
 
 def _check_percent(percent: float | None) -> None:
@@ -148,26 +134,10 @@ def flip(
     if state == "off" and percent is not None:
         raise InputError("--percent goes with on")
 
-    def mutate(flag: dict[str, Any] | None) -> dict[str, Any]:
-        if flag is None:
-            raise InputError(f"unknown flag '{name}' (create it: vsmctl flag create {name})")
-        if state == "off":
-            flag["state"] = "disabled"
-            return flag
-        flag["state"] = "enabled"
-        if flag.get("type", "boolean") == "boolean":
-            by = (flag.get("rollout") or {}).get("by", "targetingKey")
-            flag["rollout"] = {"percent": 100.0 if percent is None else percent,
-                               "variant": _boolean_on_variant(flag), "by": by}
-        elif percent is not None:
-            if not flag.get("rollout"):
-                raise InputError(
-                    f"{name}: set the rollout variant first: vsmctl flag set {name} --percent N --variant V"
-                )
-            flag["rollout"]["percent"] = percent
-        return flag
+    from vsmctl.flags import changes
 
-    _apply(workspace, name, "flipped", mutate, reason, actor, backend, {"to": state, "percent": percent})
+    _apply(workspace, name, "flipped", changes.flip(name, state == "on", percent), reason, actor, backend,
+           {"to": state, "percent": percent})
 
 
 @app.command("set")
@@ -190,6 +160,7 @@ def set_(
 
     Example: vsmctl flag set extract.vsm-s3-control --rule 'country in de,fr -> on' --percent 25
     """
+    from vsmctl.flags import changes
     from vsmctl.flags.model import FlagError, parse_rule
 
     _check_percent(percent)
@@ -199,30 +170,11 @@ def set_(
         rules = [parse_rule(r) for r in rule]
     except FlagError as exc:
         raise InputError(str(exc)) from None
-    if not any((rules, clear_rules, percent is not None, variant, by, default, owner, description, expires)):
+    settings = changes.Settings(tuple(rules), clear_rules, percent, variant, by, default, owner, description, expires)
+    if settings.empty:
         raise InputError("nothing to set: give --rule, --percent, --variant, --by, --default, --owner, ...")
 
-    def mutate(flag: dict[str, Any] | None) -> dict[str, Any]:
-        if flag is None:
-            raise InputError(f"unknown flag '{name}' (create it: vsmctl flag create {name})")
-        if clear_rules:
-            flag["rules"] = []
-        flag["rules"] = list(flag.get("rules") or []) + rules
-        if percent is not None or variant or by:
-            current = flag.get("rollout") or {}
-            chosen = variant or current.get("variant") or (
-                _boolean_on_variant(flag) if flag.get("type", "boolean") == "boolean" else None)
-            if chosen is None:
-                raise InputError(f"{name}: --variant is needed for the rollout of a {flag['type']} flag")
-            flag["rollout"] = {"percent": percent if percent is not None else current.get("percent", 100.0),
-                               "variant": chosen, "by": by or current.get("by", "targetingKey")}
-        for field, value in (("default_variant", default), ("owner", owner), ("description", description),
-                             ("expires", expires)):
-            if value is not None:
-                flag[field] = value
-        return flag
-
-    _apply(workspace, name, "updated", mutate, reason, actor, backend)
+    _apply(workspace, name, "updated", changes.update(name, settings), reason, actor, backend)
 
 
 @app.command("list")
@@ -240,20 +192,19 @@ def list_(
         flags = {k: f for k, f in flags.items() if k in old}
     if as_json:
         emit_json({"version": 1, "flags": [{**f, "stale": k in old} for k, f in sorted(flags.items())]})
-        return
-    if not flags:
+    elif not flags:
         typer.echo("no stale flags" if stale else "no flags yet (vsmctl flag create NAME)")
-        return
-    print_list(stdout_console(), flags, old)
+    else:
+        print_list(stdout_console(), flags, old)
+    if stale and flags:  # for CI: stale flags fail the step
+        raise CheckFailed(f"{len(flags)} stale flag(s): remove them or move their --expires")
 
 
 @app.command("show")
 def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json"),
          workspace: Path = WORKSPACE) -> None:
     """A flag's definition and its last changes."""
-    import json
-
-    from vsmctl.render.flag_output import event_dict, print_history, summarize
+    from vsmctl.render.flag_output import event_dict, print_flag
 
     store = _store(workspace)
     flag = store.get(name)
@@ -261,10 +212,7 @@ def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "-
     if as_json:
         emit_json({"version": 1, "flag": flag, "history": [event_dict(e) for e in events]})
         return
-    console = stdout_console()
-    console.print(f"[bold]{name}[/]: {summarize(flag)}", highlight=False)
-    console.print(json.dumps(flag, indent=2, ensure_ascii=False), highlight=False, markup=False)
-    print_history(console, events[-5:])
+    print_flag(stdout_console(), name, flag, events)
 
 
 @app.command("eval")
@@ -333,12 +281,10 @@ def rollback(
     Example: vsmctl flag rollback extract.vsm-s3-control --to e7 --reason "errors at 50%"
     """
     store = _store(workspace)
+    from vsmctl.flags import changes
+
     target, event = store.state_at(name, to)
-
-    def mutate(_flag: dict[str, Any] | None) -> dict[str, Any] | None:
-        return target
-
-    _apply(workspace, name, "rolled_back", mutate, reason, actor, backend, {"to_event": event.id})
+    _apply(workspace, name, "rolled_back", changes.restore(target), reason, actor, backend, {"to_event": event.id})
 
 
 @app.command("export")
@@ -368,3 +314,11 @@ def rebuild(workspace: Path = WORKSPACE) -> None:
     store = _store(workspace)
     flags = store.rebuild()
     typer.echo(f"rebuilt {store.workspace.flags_path} from {store.workspace.events_path}: {len(flags)} flag(s)")
+
+
+@app.command("repair-log")
+def repair_log(workspace: Path = WORKSPACE) -> None:
+    """Move a torn last line (a crash during an append) out of the event log, keeping a backup of the whole log."""
+    repair = _store(workspace).repair_log()
+    typer.echo(f"removed the incomplete line {repair.line} ({len(repair.removed)} bytes) from the event log; "
+               f"the log as it was is kept in {repair.backup}; flags.json rebuilt")

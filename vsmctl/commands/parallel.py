@@ -13,6 +13,8 @@ app = typer.Typer(help="Parallel runs: old and new side by side, compared; the g
                   no_args_is_help=True)
 
 DATABASE = typer.Option(None, "--database", help="Observations (default: .vsm/parallel-run.sqlite of the workspace).")
+STORE = typer.Option(None, "--store", help="Where observations are: postgresql://... or a SQLite file "
+                     "(default: env VSMCTL_PARALLEL_STORE, else --database).")
 
 
 def _database(database: Path | None) -> Path:
@@ -21,6 +23,20 @@ def _database(database: Path | None) -> Path:
     from vsmctl.workspace import Workspace
 
     return Workspace.at(".").vsm_dir / "parallel-run.sqlite"
+
+
+def _store(store: str | None, database: Path | None) -> str | Path:
+    """--store, else VSMCTL_PARALLEL_STORE (unless --database is given), else the SQLite database."""
+    from vsmctl.parallel.store_choice import configured_store
+
+    if store is not None and database is not None:
+        raise InputError("give --store or --database, not both")
+    chosen = store or (configured_store() if database is None else None)
+    if chosen is None:
+        return _database(database)
+    from vsmctl.parallel.store_choice import is_postgres_url
+
+    return chosen if is_postgres_url(chosen) else Path(chosen)
 
 
 @app.command("run")
@@ -39,7 +55,12 @@ def run(
     secondary_cmd: str | None = typer.Option(None, "--secondary-cmd"),
     secondary_url: str | None = typer.Option(None, "--secondary-url"),
     concurrency: int = typer.Option(1, "--concurrency", "-j", help="Inputs replayed at once."),
+    unordered: bool = typer.Option(False, "--unordered", help="Lists are equal with the same items in any order."),
+    float_tolerance: float = typer.Option(
+        0.0, "--float-tolerance", help="Numbers are equal within this relative (and absolute) difference, e.g. 1e-9."
+    ),
     database: Path | None = DATABASE,
+    store: str | None = STORE,
 ) -> None:
     """Replay recorded inputs against the control and the candidate, and record the observations.
 
@@ -54,10 +75,25 @@ def run(
         raise InputError("give a control and a candidate (--control/--control-cmd/--control-url, --candidate...)")
     secondary_t = make_target(secondary, secondary_cmd, secondary_url, "secondary")
     payloads = read_inputs(inputs)
-    db = _database(database)
+    db = _store(store, database)
+    from vsmctl.parallel.store_reports import sources
+
+    if "code" in sources(db, experiment):  # one name, one source: replays never mix with live observations
+        raise InputError(f"experiment '{experiment}' already has observations recorded in code; replay under "
+                         f"another name (e.g. {experiment}.replay)")
+    if float_tolerance < 0:
+        raise InputError(f"--float-tolerance must not be negative, not {float_tolerance:g}")
+    compare = None
+    if unordered or float_tolerance:
+        from vsmctl.parallel.comparing import tolerant
+
+        compare = tolerant(unordered=unordered, rel_tol=float_tolerance, abs_tol=float_tolerance)
     with progress_bar() as progress:
-        summary = replay(experiment, payloads, control_t, candidate_t, secondary_t, str(db), concurrency, progress)
-    typer.echo(f"{experiment}: replayed {summary.inputs} input(s) in {summary.seconds:.1f} s into {db}; "
+        summary = replay(experiment, payloads, control_t, candidate_t, secondary_t, str(db), concurrency, progress,
+                         compare)
+    from vsmctl.parallel.store_reports import describe
+
+    typer.echo(f"{experiment}: replayed {summary.inputs} input(s) in {summary.seconds:.1f} s into {describe(db)}; "
                f"see `vsmctl parallel-run diff {experiment}`")
 
 
@@ -68,16 +104,20 @@ def diff(
     as_json: bool = typer.Option(False, "--json"),
     html: Path | None = typer.Option(None, "--html", help="Also write a self-contained HTML report."),
     database: Path | None = DATABASE,
+    store: str | None = STORE,
 ) -> None:
     """Per experiment: match rate, mismatches grouped by the fields that differ, exceptions, latency."""
-    from vsmctl.parallel.report import experiments, parse_since, report
+    from vsmctl.parallel.report import parse_since
+    from vsmctl.parallel.store_reports import describe, experiments, refuse_mixed, report
     from vsmctl.render.parallel_output import print_report, report_dict, to_html
 
-    db = _database(database)
+    db = _store(store, database)
     moment = parse_since(since)
     names = [experiment] if experiment else experiments(db)
     if experiment and experiment not in experiments(db):
-        raise InputError(f"no observations for experiment '{experiment}' in {db}")
+        raise InputError(f"no observations for experiment '{experiment}' in {describe(db)}")
+    for name in names:
+        refuse_mixed(db, name)
     reports = [report(db, name, moment) for name in names]
     if html is not None:
         write_output(html, to_html(reports))
@@ -100,16 +140,22 @@ def gate(
     since: str | None = typer.Option(None, "--since"),
     as_json: bool = typer.Option(False, "--json"),
     database: Path | None = DATABASE,
+    store: str | None = STORE,
 ) -> None:
     """Exit 0 only when every threshold holds: what roadmap gates and CI call before a cutover.
 
     Example: vsmctl parallel-run gate s3.allocate --min-match 99.9 --max-latency-ratio 1.2 --min-samples 1000
     """
-    from vsmctl.parallel.report import gate as run_gate
     from vsmctl.parallel.report import parse_since
+    from vsmctl.parallel.store_reports import gate as run_gate
+    from vsmctl.parallel.store_reports import refuse_mixed
     from vsmctl.render.parallel_output import print_gate, report_dict
 
-    result = run_gate(_database(database), experiment, min_match, max_latency_ratio, min_samples, parse_since(since))
+    db = _store(store, database)
+    refuse_mixed(db, experiment)
+    result = run_gate(db, experiment, min_match, max_latency_ratio, min_samples, parse_since(since))
+    if result.report.samples == 0:  # not "match rate 0.0%": there is nothing to judge
+        raise CheckFailed(f"no observations for {experiment}" + (f" since {since}" if since else ""))
     if as_json:
         emit_json({"version": 1, "passed": result.passed,
                    "checks": [{"name": n, "held": h, "detail": d} for n, h, d in result.checks],

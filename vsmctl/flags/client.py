@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import time
 
-from vsmctl.flags.evaluation import Evaluation, compile_flag, error, evaluate
-from vsmctl.flags.model import TARGETING_KEY, FlagError, validate
+from vsmctl.flags.evaluation import Evaluation, compile_flag, error, evaluate, fast_outcome
+from vsmctl.flags.model import ERROR, TARGETING_KEY, FlagError, validate
 from vsmctl.locate import workspace_file
 from vsmctl.log_once import LogOnce
 
@@ -25,6 +25,13 @@ if TYPE_CHECKING:  # typing, json and threading are not imported on the way to t
     from vsmctl.flags.evaluation import FastPath
 
 _monotonic = time.monotonic
+# Clients that count their evaluations (Flags.count_evaluations); vsmctl.metrics reads them at a
+# scrape. A set of weak references: counting must not keep a client alive.
+COUNTING: Any = None
+
+
+def counting_clients() -> list[Flags]:
+    return list(COUNTING) if COUNTING is not None else []
 
 
 def load_document(data: bytes | str) -> dict[str, dict[str, Any]]:
@@ -50,6 +57,8 @@ class Flags:
         if flags.enabled("extract.vsm-s3-control", key=user_id): ...
     """
 
+    count_by_default = False  # vsmctl.metrics.enable() sets it: clients made afterwards count
+
     def __init__(self, path: str | None = None, check_interval: float = 1.0) -> None:
         self._path = path
         self._interval = check_interval
@@ -60,6 +69,10 @@ class Flags:
         self._log_once = LogOnce("vsmctl.flags")
         self._subscriber: Any = None
         self._pid = os.getpid()
+        # (flag, variant, reason) -> evaluations, when counting (metrics); None costs nothing
+        self.counts: dict[tuple[str, str | None, str], int] | None = None
+        if Flags.count_by_default:
+            self.count_evaluations()
         if path is not None:
             now = _monotonic()
             self._check_file(now)
@@ -95,11 +108,16 @@ class Flags:
         now = _monotonic()
         if now >= self._next_check:
             self._refresh(now)
-        fast = self._fast.get(name)
-        if fast is None:
+        try:
+            fast = self._fast[name]
+        except KeyError:
+            self._log_once(self._missing(name))
+            if self.counts is not None:
+                self._count(name, None, ERROR)
             return default
         try:
-            return bool(fast(key, default))
+            # a boolean flag's variants are bools (validated), anything else is the caller's default
+            return fast(key, default)  # type: ignore[no-any-return]
         except Exception as exc:  # never into the caller
             self._log_once(f"flag {name}: {exc!r}")
             return default
@@ -116,17 +134,72 @@ class Flags:
                 self._refresh(now)
             flag = self._flags.get(name)
             if flag is None:
-                return error(default, f"flag {name!r} not found")
-            # evaluate() only reads the context: build a new one only to add the key
-            ctx = context or {} if key is None else {**(context or {}), TARGETING_KEY: key}
-            result = evaluate(flag, ctx, default)
-            if result.value is not None and default is not None and type(result.value) is not type(default) \
-                    and not (isinstance(default, float) and isinstance(result.value, int)):
-                return error(default, f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}")
+                self._log_once(self._missing(name))
+                result = error(default, f"flag {name!r} not found")
+            else:
+                result = self._checked(name, flag, key, context, default)
+            if self.counts is not None:
+                self._count(name, result.variant, result.reason)
             return result
         except Exception as exc:
             self._log_once(f"flag {name}: {exc!r}")
             return error(default, str(exc))
+
+    def _checked(self, name: str, flag: dict[str, Any], key: Any, context: Mapping[str, Any] | None,
+                 default: Any) -> Evaluation:
+        """The evaluation, or the caller's default (ERROR) when the flag's type is not the default's."""
+        # evaluate() only reads the context: build a new one only to add the key
+        ctx = context or {} if key is None else {**(context or {}), TARGETING_KEY: key}
+        result = evaluate(flag, ctx, default)
+        if result.value is not None and default is not None and type(result.value) is not type(default) \
+                and not (isinstance(default, float) and isinstance(result.value, int)):
+            message = f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}"
+            self._log_once(f"{message}; the default is used")
+            return error(default, message)
+        return result
+
+    # --- counting, for metrics -----------------------------------------------------------
+    def count_evaluations(self) -> None:
+        """Count evaluations by (flag, variant, reason) in `counts` (what vsmctl.metrics exports).
+        Off by default: counting costs a dict update per call."""
+        global COUNTING
+        if self.counts is not None:
+            return
+        if COUNTING is None:
+            import weakref
+
+            COUNTING = weakref.WeakSet()
+        self.counts = {}
+        COUNTING.add(self)
+        self._install(self._flags)
+
+    def _count(self, name: str, variant: str | None, reason: str) -> None:
+        counts = self.counts
+        if counts is not None:
+            slot = (name, variant, reason)
+            counts[slot] = counts.get(slot, 0) + 1
+
+    def _counted(self, name: str, flag: dict[str, Any], fast: FastPath) -> FastPath:
+        outcome = fast_outcome(flag)
+        count = self._count
+        if outcome is None:  # rules, or a split on another attribute: the full evaluation says
+            def counted_in_full(key: Any, default: Any) -> Any:
+                result = evaluate(flag, {} if key is None else {TARGETING_KEY: key}, default)
+                count(name, result.variant, result.reason)
+                return result.value
+
+            return counted_in_full
+
+        def counted(key: Any, default: Any) -> Any:
+            value = fast(key, default)
+            count(name, *outcome(key, value))
+            return value
+
+        return counted
+
+    def _missing(self, name: str) -> str:
+        where = f" in {self._path}" if self._path is not None else ""
+        return f"flag {name!r} not found{where}; the default is used"
 
     @property
     def keys(self) -> list[str]:
@@ -147,6 +220,8 @@ class Flags:
         except FileNotFoundError:
             if self._signature is not None:
                 self._log_once(f"{self._path} disappeared; keeping the last flags")
+            else:
+                self._log_once(f"no flags file at {self._path}; every flag gives the caller's default")
             return
         except OSError as exc:
             self._log_once(f"cannot stat {self._path}: {exc}")
@@ -164,6 +239,17 @@ class Flags:
         self._signature = signature
         self._install(flags)
 
+    def _not_boolean(self, name: str, flag: dict[str, Any]) -> FastPath:
+        """`enabled()` on a string, number or json flag: the caller's default, logged once."""
+        message = f"flag {name!r} is a {flag.get('type')}, enabled() wants a boolean; the default is used"
+
+        def wrong_type(key: Any, default: Any) -> Any:
+            self._log_once(message)
+            self._count(name, None, ERROR)
+            return default
+
+        return wrong_type
+
     def _replace_from_message(self, data: bytes | str) -> None:
         try:
             self._install(load_document(data))
@@ -171,7 +257,11 @@ class Flags:
             self._log_once(f"bad flags message from Redis ({exc}); keeping the last good flags")
 
     def _install(self, flags: dict[str, dict[str, Any]]) -> None:
-        fast = {key: compile_flag(flag) for key, flag in flags.items()}
+        fast = {key: compile_flag(flag) if flag.get("type", "boolean") == "boolean" else self._not_boolean(key, flag)
+                for key, flag in flags.items()}
+        if self.counts is not None:
+            fast = {key: self._counted(key, flags[key], f) if flags[key].get("type", "boolean") == "boolean" else f
+                    for key, f in fast.items()}
         # Each attribute is swapped whole (atomic under the GIL); a reader on another thread sees
         # old or new definitions, never a half-built dict. No lock on the hot path.
         self._fast = fast

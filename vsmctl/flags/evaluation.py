@@ -1,13 +1,12 @@
 """Evaluating a flag for a context: rules in order, then the percentage split, then the default.
 
 Standard library only. `compile_flag` turns a definition into a closure once, so that the hot
-path (`Flags.enabled`) does a dict lookup, a CRC and a comparison, nothing more.
+path (`Flags.enabled`) does a dict lookup and, for a split, a lookup of the key's memoised answer.
 """
 
 from __future__ import annotations
 
-import zlib
-
+from vsmctl.flags.bucketing import fractional_bucket
 from vsmctl.flags.model import (
     BUCKETS,
     DEFAULT,
@@ -46,22 +45,52 @@ class Evaluation:
 
 
 def bucket(flag_key: str, value: object) -> int:
-    """Where a context falls in a flag's split: CRC-32 of "<flag key>.<value>", modulo 10,000.
+    """Where a context falls in a flag's split, from 0 to 9,999: flagd's `fractional` bucket of
+    "<flag key>.<value>" over a total weight of 10,000 (see vsmctl.flags.bucketing).
 
-    CRC-32 is fixed by its definition, so the bucket of a given key is the same number in every
-    process, on every machine and Python version; a user inside 20% is inside 30% too.
+    The hash is fixed by its definition, so the bucket of a given key is the same number in every
+    process, on every machine and in flagd; a user inside 20% is inside 30% too. Memoised, as the
+    pure-Python hash costs microseconds (the full evaluation, `Flags.evaluate`, comes here).
     """
-    return zlib.crc32(f"{flag_key}.{value}".encode()) % BUCKETS
+    text = f"{flag_key}.{value}"
+    try:
+        return _BUCKETS_SEEN[text]
+    except KeyError:
+        pass
+    found = fractional_bucket(text, BUCKETS)
+    if len(_BUCKETS_SEEN) >= MEMO_SIZE:
+        _BUCKETS_SEEN.clear()
+    _BUCKETS_SEEN[text] = found
+    return found
+
+
+MEMO_SIZE = 100_000  # answers memoised (per split flag, and buckets); past this a memo starts again
+_BUCKETS_SEEN: dict[str, int] = {}
+
+
+def threshold(percent: float) -> int:
+    """The buckets below this are inside the split: the percentage in hundredths, as the integer
+    weight `flag export --format flagd` writes (so a percentage like 33.333 means the same there)."""
+    return round(percent * (BUCKETS // 100))
+
+
+def _identifier_key(part: str) -> tuple[int, int, str]:
+    # semver 2.0 §11: numeric identifiers compare as numbers and sort before alphanumeric ones
+    return (0, int(part), "") if part.isdigit() else (1, 0, part)
+
+
+def semver_key(version: tuple[int, int, int, tuple[str, ...]]) -> tuple[Any, ...]:
+    """Precedence by semver 2.0: a pre-release sorts before its release, its dot-separated
+    identifiers compare one by one (2.0.0-rc.9 < 2.0.0-rc.10), a shorter set first when equal."""
+    major, minor, patch, pre = version
+    return (major, minor, patch, 0 if pre else 1, tuple(_identifier_key(p) for p in pre))
 
 
 def _semver_matches(actual: object, cmp: str, wanted: str) -> bool:
     try:
-        a, b = parse_semver(str(actual)), parse_semver(wanted)
+        ka, kb = semver_key(parse_semver(str(actual))), semver_key(parse_semver(wanted))
     except ValueError:
         return False
-    # a pre-release sorts before its release: 2.0.0-rc1 < 2.0.0
-    ka = (a[:3], 0 if a[3] else 1, a[3])
-    kb = (b[:3], 0 if b[3] else 1, b[3])
     return {"=": ka == kb, "!=": ka != kb, "<": ka < kb, "<=": ka <= kb, ">": ka > kb, ">=": ka >= kb}[cmp]
 
 
@@ -94,7 +123,7 @@ def evaluate(flag: Mapping[str, Any], context: Mapping[str, Any], default: Any) 
         if rollout["percent"] >= 100:  # everyone is inside, with or without a key
             return Evaluation(variants[rollout["variant"]], rollout["variant"], SPLIT)
         if by in context and context[by] is not None:
-            inside = bucket(flag["key"], context[by]) < rollout["percent"] * (BUCKETS // 100)
+            inside = bucket(flag["key"], context[by]) < threshold(rollout["percent"])
             variant = rollout["variant"] if inside else default_variant
             return Evaluation(variants[variant], variant, SPLIT)
         return Evaluation(variants[default_variant], default_variant, DEFAULT)
@@ -120,20 +149,61 @@ def compile_flag(flag: Mapping[str, Any]) -> FastPath:
         everyone = variants[rollout["variant"]]
         return lambda key, default: everyone
     if not flag.get("rules") and rollout is not None and rollout.get("by", TARGETING_KEY) == TARGETING_KEY:
-        prefix = f"{flag['key']}.".encode()
-        threshold = rollout["percent"] * (BUCKETS // 100)
-        inside_value = variants[rollout["variant"]]
-        crc = zlib.crc32
-
-        def split(key: Any, default: Any) -> Any:
-            if key is None:
-                return default_value
-            return inside_value if crc(prefix + str(key).encode()) % BUCKETS < threshold else default_value
-
-        return split
+        return _split(flag["key"], threshold(rollout["percent"]), variants[rollout["variant"]], default_value)
 
     def general(key: Any, default: Any) -> Any:
         context = {} if key is None else {TARGETING_KEY: key}
         return evaluate(flag, context, default).value
 
     return general
+
+
+def _split(flag_key: str, limit: int, inside_value: Any, default_value: Any) -> FastPath:
+    """A percentage split on the targeting key. The murmur3 hash costs microseconds in pure
+    Python, so each string key's answer is memoised: a key seen before costs one dict lookup."""
+    memo: dict[Any, Any] = {}
+    prefix = f"{flag_key}."
+
+    def split(key: Any, default: Any) -> Any:
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable key: no memo
+            return inside_value if bucket(flag_key, key) < limit else default_value
+        if key is None:
+            return default_value
+        value = inside_value if fractional_bucket(prefix + str(key), BUCKETS) < limit else default_value
+        if type(key) is str:  # 1 == True == 1.0 share a dict slot but not a str(); memoise strings only
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = value
+        return value
+
+    return split
+
+
+def fast_outcome(flag: Mapping[str, Any]) -> Callable[[Any, Any], tuple[str | None, str]] | None:
+    """For counting evaluations (metrics): (targeting key, value the fast path gave) -> (variant,
+    reason), for the shapes `compile_flag` serves without a context; None for the others."""
+    if flag.get("state") == "disabled":
+        return lambda key, value: (None, DISABLED)
+    default_variant = flag["default_variant"]
+    rollout = flag.get("rollout")
+    if flag.get("rules"):
+        return None
+    if rollout is None:
+        return lambda key, value: (default_variant, STATIC)
+    if rollout["percent"] >= 100:
+        inside = rollout["variant"]
+        return lambda key, value: (inside, SPLIT)
+    if rollout.get("by", TARGETING_KEY) != TARGETING_KEY:
+        return None
+    inside, inside_value = rollout["variant"], flag["variants"][rollout["variant"]]
+
+    def outcome(key: Any, value: Any) -> tuple[str | None, str]:
+        if key is None:
+            return default_variant, DEFAULT
+        return (inside if value == inside_value else default_variant), SPLIT
+
+    return outcome

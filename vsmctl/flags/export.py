@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from vsmctl.flags.evaluation import threshold
+from vsmctl.flags.model import BUCKETS
+
 FLAGD_SCHEMA = "https://flagd.dev/schema/v0/flags.json"
 MANIFEST_SCHEMA = "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json"
 
@@ -20,10 +23,19 @@ def _rule_logic(rule: dict[str, Any]) -> dict[str, Any]:
     return {"sem_ver": [var, rule.get("cmp", "="), rule["value"]]}
 
 
+def _fractional(flag: dict[str, Any], rollout: dict[str, Any]) -> dict[str, Any]:
+    """`fractional` on "<flag key>.<targeting key>" with integer weights out of 10,000: flagd
+    hashes that text exactly as vsmctl's client does (vsmctl.flags.bucketing), so the same users
+    are inside the percentage in both."""
+    inside, outside = rollout["variant"], flag["default_variant"]
+    by = rollout.get("by", "targetingKey")
+    weight = threshold(rollout["percent"])
+    buckets = [[inside, weight], [outside, BUCKETS - weight]] if inside != outside else [[inside, BUCKETS]]
+    return {"fractional": [{"cat": [{"var": "$flagd.flagKey"}, ".", {"var": by}]}, *buckets]}
+
+
 def to_flagd(flags: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """flagd JSON: rules become an `if` chain of JSONLogic, the split becomes `fractional` on
-    "<flag key>.<targeting key>" — bucketed by flagd's own hash, so the users inside a percentage
-    are not the same ones vsmctl's client picks."""
+    """flagd JSON: rules become an `if` chain of JSONLogic, the split becomes `fractional`."""
     out: dict[str, Any] = {}
     for key, flag in flags.items():
         entry: dict[str, Any] = {
@@ -34,11 +46,7 @@ def to_flagd(flags: dict[str, dict[str, Any]]) -> dict[str, Any]:
         rollout = flag.get("rollout")
         tail: Any = flag["default_variant"]
         if rollout is not None:
-            pct = float(rollout["percent"])
-            inside, outside = rollout["variant"], flag["default_variant"]
-            by = rollout.get("by", "targetingKey")
-            buckets = [[inside, pct], [outside, 100 - pct]] if inside != outside else [[inside, 100]]
-            tail = {"fractional": [{"cat": [{"var": "$flagd.flagKey"}, ".", {"var": by}]}, *buckets]}
+            tail = _fractional(flag, rollout)
         if flag.get("rules"):
             chain: list[Any] = []
             for rule in flag["rules"]:

@@ -126,8 +126,9 @@ def validate(flag: Any) -> dict[str, Any]:
     if not isinstance(flag, dict):
         raise FlagError("a flag definition must be a JSON object")
     key = flag.get("key")
-    if not isinstance(key, str) or not key or any(c.isspace() for c in key):
-        raise FlagError(f"flag key {key!r} must be a non-empty name without spaces")
+    if not isinstance(key, str) or not key or not key.isprintable() or any(c.isspace() for c in key):
+        # isprintable: no control characters (terminal escapes) in a name printed everywhere
+        raise FlagError(f"flag key {key!r} must be a non-empty name without spaces or control characters")
     flag_type = flag.get("type", "boolean")
     if flag_type not in TYPES:
         raise FlagError(f"{key}: type must be one of {', '.join(TYPES)}, not {flag_type!r}")

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vsmctl.errors import InputError
-from vsmctl.events import Event, EventLog, now_iso
+from vsmctl.events import CorruptLogError, Event, EventLog, Repair, now_iso
 from vsmctl.flags.model import FlagError, validate
 from vsmctl.workspace import Workspace, atomic_write_text
 
@@ -76,11 +76,36 @@ class FlagStore:
         flags = self.current()
         if key not in flags:
             known = ", ".join(sorted(flags)) or "none yet"
-            raise InputError(f"unknown flag '{key}' (flags: {known})")
+            raise InputError(f"unknown flag {key!r} (flags: {known})")
         return flags[key]
 
     def history(self, key: str | None = None) -> list[Event]:
-        return [e for e in self.log.read(type_prefix=EVENT_PREFIX) if key is None or e.data.get("key") == key]
+        events = [e for e in self.log.read(type_prefix=EVENT_PREFIX) if key is None or e.data.get("key") == key]
+        for event in events:
+            self._check_event(event)
+        return events
+
+    def _check_event(self, event: Event) -> None:
+        """A flag event's data is validated on read, like the event itself: the error names the line."""
+        data = event.data
+        problem = None
+        if not isinstance(data.get("key"), str):
+            problem = f"'key' must be a flag name, not {data.get('key')!r}"
+        else:
+            for side in ("before", "after"):
+                value = data.get(side)
+                if value is None:
+                    continue
+                try:
+                    validate(value)
+                except FlagError as exc:
+                    problem = f"'{side}' is not a flag definition: {exc}"
+                    break
+                if value.get("key") != data["key"]:
+                    problem = f"'{side}' defines {value.get('key')!r}, not {data['key']!r}"
+                    break
+        if problem:
+            raise CorruptLogError(f"{self.log.path}:{event.line}: {event.type} event {event.id}: {problem}")
 
     # --- projection -----------------------------------------------------------------------
     def _catch_up(self, doc: dict[str, Any] | None) -> dict[str, Any]:
@@ -88,34 +113,36 @@ class FlagStore:
         if doc is None:
             doc = {"version": 1, "last_seq": 0, "log_offset": 0, "flags": {}}
         offset = int(doc.get("log_offset", 0))
-        try:
-            size = self.workspace.events_path.stat().st_size
-        except FileNotFoundError:
-            size = 0
-        if offset > size:
-            # The log is shorter than flags.json remembers: never guess, never drop flags silently.
-            raise InputError(
-                f"{self.workspace.events_path} is shorter than {self.workspace.flags_path.name} remembers "
-                "(truncated or replaced?); `vsmctl flag rebuild` rebuilds flags.json from the log as it is"
-            )
-        events, new_offset = self.log.read_from(offset)
-        flags = doc["flags"]
         last_seq = int(doc.get("last_seq", 0))
-        for event in events:
-            if event.type.startswith(EVENT_PREFIX) and event.seq > last_seq:
+        line = doc.get("log_line") if isinstance(doc.get("log_line"), int) else None
+        if not self.log.ends_after(offset, last_seq):
+            # Read the whole log first: a bad line is reported where it is. Only a log that
+            # reads well but is not the one flags.json was made from gets the rebuild advice.
+            self.log.read_from(0)
+            raise InputError(
+                f"{self.workspace.events_path} is not the log {self.workspace.flags_path.name} was made from "
+                f"(event e{last_seq} does not end at byte {offset}: truncated or replaced?); "
+                "`vsmctl flag rebuild` rebuilds flags.json from the log as it is"
+            )
+        chunk = self.log.read_after(offset, after_seq=last_seq, line=line)
+        flags = doc["flags"]
+        for event in chunk.events:
+            if event.type.startswith(EVENT_PREFIX):
+                self._check_event(event)
                 after = event.data.get("after")
                 if after is None:
                     flags.pop(event.data.get("key"), None)
                 else:
                     flags[after["key"]] = after
-            last_seq = max(last_seq, event.seq)
+            last_seq = event.seq
         doc["last_seq"] = last_seq
-        doc["log_offset"] = new_offset
+        doc["log_offset"] = chunk.offset
+        doc["log_line"] = chunk.line
         return doc
 
     def _write_projection(self, doc: dict[str, Any]) -> None:
         doc = {"version": 1, "updated": now_iso(), "last_seq": doc["last_seq"], "log_offset": doc["log_offset"],
-               "flags": {k: doc["flags"][k] for k in sorted(doc["flags"])}}
+               "log_line": doc.get("log_line"), "flags": {k: doc["flags"][k] for k in sorted(doc["flags"])}}
         atomic_write_text(self.workspace.flags_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
     def rebuild(self) -> dict[str, dict[str, Any]]:
@@ -124,6 +151,14 @@ class FlagStore:
             doc = self._catch_up(None)
             self._write_projection(doc)
         return doc["flags"]
+
+    def repair_log(self) -> Repair:
+        """Remove a torn last line from the log (`vsmctl flag repair-log`), keeping a backup, and
+        rebuild flags.json from the repaired log (it may have been made with the torn event)."""
+        with self._locked():
+            repair = self.log.repair()
+            self._write_projection(self._catch_up(None))
+        return repair
 
     # --- changing -------------------------------------------------------------------------
     @contextmanager
@@ -167,7 +202,7 @@ class FlagStore:
         """The flag's definition right after event `target` (e.g. `e12` or `12`), or as of a time."""
         events = self.history(key)
         if not events:
-            raise InputError(f"unknown flag '{key}': it has no history")
+            raise InputError(f"unknown flag {key!r}: it has no history")
         chosen: Event | None = None
         seq = target[1:] if target[:1] in ("e", "E") else target
         if seq.isdigit():

@@ -319,13 +319,15 @@ def _settle_one(cfg: _Config, cand_name: str, cvalue: Any, cexc: BaseException |
         try:
             # bool() inside the guard: a numpy-like `==` returns an object whose truth raises
             same = bool(cvalue == dvalue if cfg.compare is None else cfg.compare(cvalue, dvalue))
+        except KeyboardInterrupt:
+            raise
         except BaseException:
             same = False  # decided again, guarded, on the general path
         if same:
             try:
                 recorder = cfg.recorder
                 if recorder is None:
-                    from vsmctl.parallel.recorder import default_recorder
+                    from vsmctl.parallel.store_choice import default_recorder
 
                     recorder = cfg.recorder = default_recorder()
                 recorder.record((cfg.name, time.time(), cns, cand_name, dns))
@@ -449,7 +451,7 @@ def _finish(cfg: _Config, control: Result, results: list[Result]) -> None:
                     result.value = {"$clean_failed": f"{type(exc).__name__}: {exc}"}
         recorder = cfg.recorder
         if recorder is None:
-            from vsmctl.parallel.recorder import default_recorder
+            from vsmctl.parallel.store_choice import default_recorder
 
             recorder = cfg.recorder = default_recorder()
         recorder.record((cfg.name, time.time(), cfg.context, control, results))
@@ -563,8 +565,18 @@ def experiment(name: str, candidate: Callable[..., Any], **options: Any) -> Call
                     return control(*args, **kwargs)
                 return _conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
 
+        if _lean(cfg):  # the common case, inlined in one closure (vsmctl.parallel.lean_path)
+            from vsmctl.parallel.lean_path import lean_runner
+
+            share = sample / 100 if isinstance(sample, int | float) else 1.0
+            run = lean_runner(cfg, control, candidate, cand_name, share, _settle_one, _conduct)
         _wraps(control, run)
         run.experiment = cfg  # type: ignore[attr-defined]
         return run
 
     return wrap
+
+
+def _lean(cfg: _Config) -> bool:
+    return (cfg.enabled is None and (cfg.sample is None or isinstance(cfg.sample, int | float))
+            and cfg.timeout is None and cfg.mode == "sync" and cfg.order == "random" and cfg.context is None)

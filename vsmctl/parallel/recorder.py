@@ -84,24 +84,33 @@ def find_workspace_db(start: str = ".") -> str:
 class SQLiteRecorder:
     def __init__(self, path: str | os.PathLike[str] | None = None, interval: float = 0.5,
                  max_bytes: int | None = None) -> None:
-        import queue
-        import threading
-
         self.path = os.fspath(path) if path is not None else find_workspace_db()
         self.interval = interval
         self.max_bytes = max_bytes  # a cap on the database (to test a full disk, or to bound it)
+        self._log_once = LogOnce("vsmctl.parallel")
+        self._start()
+        import atexit
+        import weakref
+
+        atexit.register(self.flush)
+        # A forked worker (gunicorn, multiprocessing) inherits this recorder but not its writer
+        # thread: it gets its own, and an empty queue (what the parent queued is the parent's).
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _restart_in_child(ref))
+
+    def _start(self) -> None:
+        import queue
+        import threading
+
         self.dropped = 0
         self.written = 0
+        self.reopened = 0  # times the database file was found deleted or replaced, and made anew
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.record = self._queue.put  # the hot path: one C call, no wake-up of the writer
         self._wake = threading.Event()
-        self._log_once = LogOnce("vsmctl.parallel")
         self._pid = os.getpid()
         self._thread = threading.Thread(target=self._run, name="vsmctl-parallel-recorder", daemon=True)
         self._thread.start()
-        import atexit
-
-        atexit.register(self.flush)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything recorded before this call is committed (or dropped)."""
@@ -119,6 +128,7 @@ class SQLiteRecorder:
 
         os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._identity = _identity(self.path)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         if self.max_bytes:
@@ -175,6 +185,12 @@ class SQLiteRecorder:
 
     def _write(self, db: Any, rows: list[tuple[Any, ...]], batches: list[tuple[Any, ...]], observations: int) -> Any:
         try:
+            if db is not None and _identity(self.path) != self._identity:
+                # Deleted or replaced under us: writing on would go to a file nobody can open.
+                self._log_once(f"parallel-run recorder: {self.path} was deleted or replaced; made anew")
+                self.reopened += 1
+                db.close()
+                db = None
             if db is None:
                 db = self._connect()
             db.execute("BEGIN")
@@ -193,15 +209,36 @@ class SQLiteRecorder:
         return db
 
 
+def _identity(path: str) -> tuple[int, int] | None:
+    """Which file `path` names now (device, inode); None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _restart_in_child(ref: Any) -> None:
+    recorder = ref()
+    if recorder is None:
+        return
+    recorder._start()
+    import sys
+
+    # multiprocessing's children leave through os._exit (no atexit) and clear the finalizers
+    # inherited from the parent first: register the flush once the child has started.
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        util.register_after_fork(recorder, _flush_at_child_exit)
+
+
+def _flush_at_child_exit(recorder: SQLiteRecorder) -> None:
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(recorder, recorder.flush, exitpriority=10)
+
+
 _FLUSH = object()
-_DEFAULT: list[SQLiteRecorder] = []
-
-
-def default_recorder() -> SQLiteRecorder:
-    """The workspace's `.vsm/parallel-run.sqlite` recorder, made on first use (again after a fork)."""
-    if not _DEFAULT or _DEFAULT[0]._pid != os.getpid():
-        _DEFAULT[:] = [SQLiteRecorder()]
-    return _DEFAULT[0]
 
 
 def to_rows(observation: Any) -> list[tuple[Any, ...]]:

@@ -21,6 +21,7 @@ from vsmctl.errors import InputError
 from vsmctl.parallel.experiment import Result, _Config, _finish
 
 SECONDARY = "@secondary"
+REPLAY_MARK = "$replay"  # a key of the context of every replayed observation
 
 
 class TargetFailed(Exception):
@@ -166,15 +167,16 @@ def _timed(target: Target, payload: Any, name: str) -> Result:
 
 def replay(experiment: str, inputs: list[Any], control: Target, candidate: Target, secondary: Target | None,
            database: str, concurrency: int = 1,
-           progress: Callable[[str, int, int], None] | None = None) -> ReplaySummary:
+           progress: Callable[[str, int, int], None] | None = None,
+           compare: Callable[[Any, Any], bool] | None = None) -> ReplaySummary:
     from concurrent.futures import ThreadPoolExecutor
 
-    from vsmctl.parallel.recorder import SQLiteRecorder
+    from vsmctl.parallel.store_choice import recorder_for
 
     if concurrency < 1:
         raise InputError(f"--concurrency must be at least 1, not {concurrency}")
-    recorder = SQLiteRecorder(database)
-    cfg = _Config(experiment, recorder=recorder)
+    recorder = recorder_for(database)
+    cfg = _Config(experiment, recorder=recorder, compare=compare)
 
     def one(payload: Any) -> None:
         steps = [("control", control), ("candidate", candidate)]
@@ -202,6 +204,7 @@ def replay(experiment: str, inputs: list[Any], control: Target, candidate: Targe
 
 
 def _with_context(cfg: _Config, payload: Any) -> _Config:
-    # the input is the context of its observation: examples in `diff` show what was asked
-    copy = _Config(cfg.name, recorder=cfg.recorder, context={"input": payload})
+    # the input is the context of its observation: examples in `diff` show what was asked; the
+    # marker tells replayed observations from those recorded in code (see store_reports.sources)
+    copy = _Config(cfg.name, recorder=cfg.recorder, compare=cfg.compare, context={REPLAY_MARK: True, "input": payload})
     return copy

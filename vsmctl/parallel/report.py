@@ -225,7 +225,12 @@ class GateResult:
 
 def gate(database: Path, experiment: str, min_match: float | None, max_latency_ratio: float | None,
          min_samples: int | None, since: float | None = None) -> GateResult:
-    rep = report(database, experiment, since)
+    return judge(report(database, experiment, since), min_match, max_latency_ratio, min_samples)
+
+
+def judge(rep: ExperimentReport, min_match: float | None, max_latency_ratio: float | None,
+          min_samples: int | None) -> GateResult:
+    """The gate's thresholds held against a report, whichever store it came from."""
     checks = []
     if min_samples is not None:
         checks.append(("samples", rep.samples >= min_samples, f"{rep.samples} samples, at least {min_samples} needed"))

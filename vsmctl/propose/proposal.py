@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from vsmctl.analysis.cycles import Breakers, Cycle, components, minimum_breakers, strongly_connected
 from vsmctl.analysis.model import TYPE_CHECKING, ImportSite, ModuleGraph, edge_kind
-from vsmctl.propose.community import UNCONNECTED
+from vsmctl.propose.community import UNPLACED
 from vsmctl.propose.inversion import names_used
 from vsmctl.propose.scoring import Score
 from vsmctl.propose.seeded import Decision
@@ -36,37 +36,81 @@ class Inversion:
 
 
 @dataclass(frozen=True)
+class Notes:
+    """What the clustering did that a person should know."""
+
+    hubs: tuple[str, ...] = ()  # imported by much of the code: set aside, then joined their best package
+    placed_by_folder: tuple[str, ...] = ()  # no imports either way: placed with their folder's package
+    roots: tuple[str, ...] = ()  # composition roots, left at the top
+    count: str | None = None  # why --packages N could not be met exactly
+
+
+@dataclass(frozen=True)
+class Wave:
+    packages: tuple[str, ...]
+    tangle: bool  # the packages import each other in a cycle: untie it (invert `invert`) first
+    invert: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Proposal:
     mode: str  # "seeded" or "unsupervised"
-    resolution: float | None
     packages: tuple[ProposedPackage, ...]
     edges: tuple[tuple[str, str, int], ...]  # (from, to, import statements)
     cycles: tuple[Cycle, ...]
     breakers: Breakers
     inversions: tuple[Inversion, ...]
-    order: tuple[tuple[str, ...], ...]  # extraction waves; a wave with several packages has no order inside
+    order: tuple[Wave, ...]  # extraction waves; a wave with several packages has no order inside
     decisions: tuple[Decision, ...]
     unassigned: tuple[str, ...]
     partition: dict[str, str]  # module -> package name
     score: Score
+    notes: Notes = Notes()
 
 
-def suggest_names(graph: ModuleGraph, clusters: dict[str, list[str]]) -> dict[str, str]:
-    """cluster label -> a readable, unique name: the Python package most of its members live in."""
+def _common_prefix(modules: list[str]) -> str:
+    parts = [m.split(".") for m in modules]
+    prefix: list[str] = []
+    for group in zip(*parts, strict=False):
+        if len(set(group)) > 1:
+            break
+        prefix.append(group[0])
+    return ".".join(prefix)
+
+
+def _inner_degree(graph: ModuleGraph, cluster_of: dict[str, str]) -> Counter[str]:
+    """How many modules of its own cluster each module is linked to by an import."""
+    degree: Counter[str] = Counter()
+    for a, b in {(s.importer, s.imported) for s in graph.imports}:
+        if a != b and a in cluster_of and cluster_of[a] == cluster_of.get(b):
+            degree[a] += 1
+            degree[b] += 1
+    return degree
+
+
+def _slug(module: str) -> str:
+    return module.replace(".", "-").replace("_", "-")
+
+
+def suggest_names(graph: ModuleGraph, clusters: dict[str, list[str]],
+                  taken: set[str] | None = None) -> dict[str, str]:
+    """cluster label -> a readable, unique name: the members' common dotted prefix when it says
+    more than the top-level package, else the most central member; never a numbered duplicate
+    (a taken name falls back to the next most central member, and module names are unique)."""
     names: dict[str, str] = {}
-    used: Counter[str] = Counter()
+    used: set[str] = set(taken or ())
+    degree = _inner_degree(graph, {m: label for label, ms in clusters.items() for m in ms})
     for label in sorted(clusters, key=lambda lab: (-len(clusters[lab]), lab)):
-        if label == UNCONNECTED:
-            names[label] = UNCONNECTED  # modules with no imports either way: nothing to go by
+        members = sorted(clusters[label])
+        if label == UNPLACED:
+            names[label] = UNPLACED  # modules with no imports either way: nothing to go by
             continue
-        homes: Counter[str] = Counter()
-        for m in clusters[label]:
-            home = m if graph.modules[m].is_package else m.rsplit(".", 1)[0]
-            homes[home] += 1
-        home = max(sorted(homes), key=homes.__getitem__) if homes else label
-        base = home.replace(".", "-").replace("_", "-")
-        used[base] += 1
-        names[label] = base if used[base] == 1 else f"{base}-{used[base]}"
+        prefix = _common_prefix(members)
+        candidates = ([prefix] if prefix.count(".") >= 1 or len(members) == 1 else [])
+        candidates += sorted(members, key=lambda m: (-degree[m], m.count("."), m))  # most central first
+        name = next((_slug(c) for c in candidates if _slug(c) not in used), _slug(label))
+        used.add(name)
+        names[label] = name
     return names
 
 
@@ -125,8 +169,9 @@ def _packages(graph: ModuleGraph, found: _Crossings, bound: dict[str, tuple[str,
 
 
 def describe(graph: ModuleGraph, partition: dict[str, str], mode: str, score: Score,
-             roadmap: Roadmap | None = None, resolution: float | None = None,
-             decisions: tuple[Decision, ...] = (), bound: dict[str, tuple[str, ...]] | None = None) -> Proposal:
+             roadmap: Roadmap | None = None,
+             decisions: tuple[Decision, ...] = (), bound: dict[str, tuple[str, ...]] | None = None,
+             notes: Notes | None = None) -> Proposal:
     found = _crossings(graph, partition)
     between = found.between
     edges = tuple(sorted((a, b, len(s)) for (a, b), s in between.items()))
@@ -138,30 +183,40 @@ def describe(graph: ModuleGraph, partition: dict[str, str], mode: str, score: Sc
         for a, b in sorted(_breaking(between, mode, roadmap, breakers))
     )
     unassigned = tuple(sorted(m for m in graph.modules if m not in partition))
-    return Proposal(mode, resolution, _packages(graph, found, bound or {}), edges, cycles, breakers, inversions,
-                    extraction_order(list(found.members), runtime), decisions, unassigned, dict(partition), score)
+    return Proposal(mode, _packages(graph, found, bound or {}), edges, cycles, breakers, inversions,
+                    extraction_order(list(found.members), runtime, breakers.edges), decisions, unassigned,
+                    dict(partition), score, notes or Notes())
 
 
-def extraction_order(packages: list[str], edges: dict[tuple[str, str], int]) -> tuple[tuple[str, ...], ...]:
-    """Waves: first the packages that depend on no other proposed package, then those that depend
-    only on earlier waves. Packages in one cycle share a wave (they must move together or the
-    cycle be cut first)."""
+def _condensed(packages: list[str], edges: dict[tuple[str, str], int]) -> tuple[list[list[str]], dict[int, set[int]]]:
+    """The package graph's strongly connected components, and which components each depends on."""
     adj: dict[str, list[str]] = {p: [] for p in packages}
     for a, b in edges:
         adj[a].append(b)
-    comp_of: dict[str, int] = {}
-    comps = components(adj)
-    for i, comp in enumerate(comps):
-        for p in comp:
-            comp_of[p] = i
+    comps = [sorted(c) for c in components(adj)]
+    comp_of = {p: i for i, comp in enumerate(comps) for p in comp}
     depends: dict[int, set[int]] = {i: set() for i in range(len(comps))}
     for a, b in edges:
         if comp_of[a] != comp_of[b]:
             depends[comp_of[a]].add(comp_of[b])
-    waves: list[tuple[str, ...]] = []
+    return comps, depends
+
+
+def extraction_order(packages: list[str], edges: dict[tuple[str, str], int],
+                     breakers: tuple[tuple[str, str], ...] = ()) -> tuple[Wave, ...]:
+    """Waves: first the packages that depend on no other proposed package, then those that depend
+    only on earlier waves. A tangle (packages importing each other in a cycle) is a step of its
+    own, to untie before its packages can move: which edges to invert comes with it."""
+    comps, depends = _condensed(packages, edges)
+    waves: list[Wave] = []
     done: set[int] = set()
     while len(done) < len(comps):
-        ready = [i for i in depends if i not in done and depends[i] <= done]
-        waves.append(tuple(sorted(p for i in ready for p in comps[i])))
+        ready = sorted((i for i in depends if i not in done and depends[i] <= done), key=lambda i: comps[i])
+        single = tuple(sorted(p for i in ready if len(comps[i]) == 1 for p in comps[i]))
+        if single:
+            waves.append(Wave(single, False))
+        for tangle in (set(comps[i]) for i in ready if len(comps[i]) > 1):
+            invert = tuple(e for e in breakers if e[0] in tangle and e[1] in tangle)
+            waves.append(Wave(tuple(sorted(tangle)), True, invert))
         done.update(ready)
     return tuple(waves)

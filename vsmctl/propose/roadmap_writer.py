@@ -10,13 +10,13 @@ result is validated with the roadmap schema before it replaces the file (atomica
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vsmctl.errors import RoadmapError
-from vsmctl.roadmap.model import DEFAULT_CATEGORIES
+from vsmctl.roadmap.model import DEFAULT_CATEGORIES, Roadmap
 from vsmctl.roadmap.patterns import compress, matches
 from vsmctl.workspace import atomic_write_text
 
@@ -61,8 +61,6 @@ def _plan(plans: Sequence[PackagePlan], waves: int, all_modules: list[str], pack
     additions: dict[str, list[str]] = {}
     new_packages: dict[str, dict[str, Any]] = {}
     for pkg in plans:
-        if pkg.name == "unconnected":
-            continue  # nothing to go by: left for a person to place
         patterns = compress(pkg.members, all_modules)
         if pkg.name in packages:
             new = _new_patterns(list((packages[pkg.name] or {}).get("modules") or []), patterns, pkg.members)
@@ -164,8 +162,10 @@ def _patch(text: str, doc: Any, additions: dict[str, list[str]], new_packages: d
 
 
 def write_proposal(roadmap_path: Path, plans: Sequence[PackagePlan], waves: int,
-                   all_modules: list[str]) -> WriteResult:
-    """Add the proposed packages (`waves`: how many extraction waves the proposal has) to the roadmap."""
+                   all_modules: list[str], vet: Callable[[Roadmap], None] | None = None) -> WriteResult:
+    """Add the proposed packages (`waves`: how many extraction waves the proposal has) to the roadmap.
+
+    `vet` sees the roadmap as it would be written and raises to keep the file as it is."""
     yaml = _yaml()
     created = not roadmap_path.exists()
     if created:
@@ -196,7 +196,9 @@ def write_proposal(roadmap_path: Path, plans: Sequence[PackagePlan], waves: int,
         raise RoadmapError(
             f"{roadmap_path}: the proposal could not be written safely ({exc}); file unchanged"
         ) from None
-    parse_roadmap(data, roadmap_path)  # never write a roadmap we would reject
+    written = parse_roadmap(data, roadmap_path)  # never write a roadmap we would reject
+    if vet is not None:
+        vet(written)
     atomic_write_text(roadmap_path, text)
     added = {**{k: tuple(v) for k, v in additions.items()},
              **{k: tuple(v["modules"]) for k, v in new_packages.items()}}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+from vsmctl.analysis.model import ModuleGraph
 from vsmctl.analysis.report import load_graph
 from vsmctl.errors import InputError
 from vsmctl.propose.coupling import import_weights
@@ -26,7 +29,7 @@ def load_mapping(path: Path, what: str) -> dict[str, str]:
 
 
 def score_partition(path: Path, reference: Path, roadmap: Path | None, partition: Path | None,
-                    propose: bool, cut_cycles: bool = False) -> tuple[Score, str]:
+                    propose: bool, cut_cycles: bool = True) -> tuple[Score, str]:
     truth = load_mapping(reference, "reference")
     graph, _ = load_graph(path)
     if partition is not None:
@@ -43,9 +46,36 @@ def score_partition(path: Path, reference: Path, roadmap: Path | None, partition
         mapping, label = dict(assign(load_roadmap(roadmap), graph.modules).package_of), f"roadmap {roadmap}"
     else:
         raise InputError("what to score: --roadmap FILE, --partition FILE or --propose")
-    common = set(mapping) & set(truth) & set(graph.modules)
-    if not common:
-        raise InputError(f"{reference}: names none of the modules in the partition")
-    mapping = {m: mapping[m] for m in common}
-    edges = [(a, b, w) for (a, b), w in import_weights(graph).items()]
-    return score(mapping, edges, {m: truth[m] for m in common}), label
+    return compare(mapping, truth, graph.modules, edges_of(graph)), label
+
+
+UNASSIGNED = "(unassigned) "
+
+
+def edges_of(graph: ModuleGraph) -> list[tuple[str, str, float]]:
+    return [(a, b, w) for (a, b), w in import_weights(graph).items()]
+
+
+def compare(mapping: dict[str, str], truth: dict[str, str], analyzed: Iterable[str],
+            edges: list[tuple[str, str, float]]) -> Score:
+    """Every module of the reference counts: one the partition leaves out is a package of its own
+    (a proposal cannot score 100 by assigning only the easy modules). What the two sides do not
+    share is said in the score's warnings."""
+    if not truth:
+        raise InputError("the reference maps no module to a package")
+    analyzed = set(analyzed)
+    whole = {m: mapping.get(m, UNASSIGNED + m) for m in truth}
+    warnings = []
+    left_out = [m for m in truth if m not in mapping]
+    if left_out:
+        warnings.append(f"{len(left_out)} module(s) of the reference are in no package of the partition; each "
+                        f"counts as a package of its own (first: {sorted(left_out)[0]})")
+    not_analyzed = sorted(m for m in truth if m not in analyzed)
+    if not_analyzed:
+        warnings.append(f"{len(not_analyzed)} module(s) of the reference are not in the analyzed code "
+                        f"(first: {not_analyzed[0]})")
+    extra = sorted(m for m in mapping if m not in truth)
+    if extra:
+        warnings.append(f"{len(extra)} module(s) of the partition are not in the reference and were not scored "
+                        f"(first: {extra[0]})")
+    return replace(score(whole, edges, truth), warnings=tuple(warnings))

@@ -133,6 +133,7 @@ class Score:
     turbomq: float
     modularity: float
     cross_edges: int
+    warnings: tuple[str, ...] = ()
 
 
 def score(partition: Partition, edges: list[Edge], reference: Partition | None = None) -> Score:

@@ -11,6 +11,7 @@ from vsmctl.propose.atoms import Atoms
 # Belonging to the same Python package is a (weak) link too: an __init__ and its modules, a
 # module and its package. Weight per parent-child pair.
 CONTAINMENT_WEIGHT = 1.0
+SEEDED_CLUSTER_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -153,3 +154,42 @@ def assign_seeded(atoms: Atoms, weights: dict[tuple[str, str], float],
             decisions.append(Decision(m, None, 0.0, None, 0.0, "no coupling to any target"))
     decisions.sort(key=lambda d: d.module)
     return target_of, decisions
+
+
+def new_packages(labels: dict[str, str], seeds: dict[str, str], weights: dict[tuple[str, str], float],
+                 unplaced: str, hubs: tuple[str, ...] = ()) -> dict[str, str]:
+    """The unseeded part of each cluster becomes a new package (module -> cluster label) when it
+    holds together more than it leans on the seeded modules: a roadmap that names some packages
+    must not force every other module into one of them. Links to hubs (which everything imports)
+    do not count, and links are degree-normalised, as in the clustering."""
+    from vsmctl.propose.coupling import normalized
+
+    set_aside = set(hubs)
+    weights = normalized({k: w for k, w in weights.items() if k[0] not in set_aside and k[1] not in set_aside})
+    members: dict[str, set[str]] = defaultdict(set)
+    for module, label in labels.items():
+        if module not in seeds and label != unplaced:
+            members[label].add(module)
+    inside: dict[str, float] = defaultdict(float)
+    to_seeds: dict[str, float] = defaultdict(float)
+    for (a, b), w in weights.items():
+        for here, there in ((a, b), (b, a)):
+            if here in seeds or here not in labels:
+                continue
+            if there in seeds:
+                to_seeds[labels[here]] += w
+            elif labels.get(there) == labels[here] and here < there:
+                inside[labels[here]] += w
+    # a cluster the roadmap already reaches into (some member seeded) must show more cohesion
+    seeded_labels = {labels[m] for m in seeds if m in labels}
+    out = {}
+    for label, mods in members.items():
+        bar = to_seeds[label] * (SEEDED_CLUSTER_MARGIN if label in seeded_labels else 1.0)
+        if len(mods) >= 2 and inside[label] > bar:
+            out.update(dict.fromkeys(mods, label))
+    return out
+
+
+def new_package_decisions(new: dict[str, str], names: dict[str, str]) -> list[Decision]:
+    return [Decision(m, names[label], 1.0, None, 0.0, "new package: coupled more within than to any seed")
+            for m, label in sorted(new.items())]

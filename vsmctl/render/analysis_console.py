@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 
 from vsmctl.analysis.cycles import Cycle
 from vsmctl.analysis.model import KIND_LABELS, ImportSite, ModuleGraph
 from vsmctl.analysis.report import AnalysisReport
-from vsmctl.render.text_table import format_table
+from vsmctl.render.tables import new_table, print_table
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment
 
@@ -16,14 +17,16 @@ MAX_SITES = 5
 
 def _site(graph: ModuleGraph, s: ImportSite) -> str:
     kind = "" if s.kind == "plain" else f" [dim]({s.kind.replace('_', '-')})[/]"
-    return f"{graph.modules[s.importer].path}:{s.line}  [cyan]{s.text}[/]{kind}"
+    return f"{graph.display_path(graph.modules[s.importer].path)}:{s.line}  [cyan]{s.text}[/]{kind}"
 
 
 def _sites(console: Console, graph: ModuleGraph, sites: tuple[ImportSite, ...] | list[ImportSite]) -> None:
-    for s in list(sites)[:MAX_SITES]:
+    # a terminal gets a summary; a pipe or a file every site (data is never cut outside a terminal)
+    limit = MAX_SITES if console.is_terminal else len(sites)
+    for s in list(sites)[:limit]:
         console.print(f"      {_site(graph, s)}", highlight=False)
-    if len(sites) > MAX_SITES:
-        console.print(f"      [dim]… and {len(sites) - MAX_SITES} more (see --json)[/]")
+    if len(sites) > limit:
+        console.print(f"      [dim]… and {len(sites) - limit} more (see --json)[/]")
 
 
 def print_report(console: Console, report: AnalysisReport) -> None:
@@ -53,7 +56,7 @@ def _print_graph(console: Console, report: AnalysisReport) -> None:
     if graph.problems:
         console.print(f"[yellow]{len(graph.problems)} file(s) could not be analyzed:[/]")
         for p in graph.problems:
-            console.print(f"  [yellow]{p.location()}[/]: {p.message}", highlight=False)
+            console.print(f"  [yellow]{p.location(graph.repo_prefix)}[/]: {p.message}", highlight=False)
 
     _table(console, "Top-level packages", ("package", "modules", "lines", "fan-in", "fan-out", "instability"),
            [(c.name, c.modules, c.lines, c.fan_in, c.fan_out, f"{c.instability:.2f}") for c in report.components],
@@ -132,10 +135,10 @@ def _print_package_cycles(console: Console, report: AnalysisReport) -> None:
 
 def _table(console: Console, title: str, headers: tuple[str, ...], rows: list[tuple[object, ...]],
            right: tuple[bool, ...]) -> None:
-    lines = format_table(headers, rows, right)
-    console.print(f"[bold]{title}[/]", highlight=False)
-    for line in lines:
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    table = new_table(headers, [h for h, r in zip(headers, right, strict=True) if r], title)
+    for row in rows:
+        table.add_row(*(escape(str(c)) for c in row))
+    print_table(console, table)
 
 
 def _warnings(console: Console, report: AnalysisReport) -> None:

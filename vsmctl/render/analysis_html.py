@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from vsmctl.analysis.report import AnalysisReport
-from vsmctl.render.graph_view import BREAKER, TYPING, VIOLATION, GraphView, graph_view
+from vsmctl.render.graph_view import BREAKER, COLOUR, OK, VIOLATION, GraphView, graph_view
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 170, 44, 30, 90, 30
 # Presentation attributes rather than CSS classes: the SVG looks the same copied out of the page.
@@ -18,11 +18,11 @@ NAME = f'{FONT} font-size="12" font-weight="600" text-anchor="middle"'
 META = f'{FONT} font-size="10" fill="#555" text-anchor="middle"'
 LAYER = f'{FONT} font-size="12" font-style="italic" fill="#777"'
 EDGE_LOOK = {
-    "ok": 'stroke="#888" stroke-width="1.3"',
-    VIOLATION: 'stroke="#d62728" stroke-width="2"',
-    BREAKER: 'stroke="#d62728" stroke-width="3.5"',
-    TYPING: 'stroke="#888" stroke-width="1.3" stroke-dasharray="4 3"',
+    OK: f'stroke="{COLOUR[OK]}" stroke-width="1.3"',
+    VIOLATION: f'stroke="{COLOUR[VIOLATION]}" stroke-width="2"',
+    BREAKER: f'stroke="{COLOUR[BREAKER]}" stroke-width="3.5"',
 }
+DASHED = ' stroke-dasharray="4 3"'
 
 
 def _svg(view: GraphView) -> str:
@@ -58,20 +58,31 @@ def _svg(view: GraphView) -> str:
         ty = y2 + (0 if y2 > y1 else BOX_H if y2 < y1 else 0)
         bend = 0 if y1 != y2 else 30 + abs(tx - sx) / 8
         mx, my = (sx + tx) / 2, (sy + ty) / 2 - bend
-        look = EDGE_LOOK.get(e.status, EDGE_LOOK["ok"])
-        marker = "arrow-bad" if e.status in (VIOLATION, BREAKER) else "arrow"
+        look = EDGE_LOOK.get(e.status, EDGE_LOOK[OK]) + (DASHED if e.typing else "")
+        marker = f"arrow-{e.status}"
         edges.append(
             f'<path d="M{sx},{sy} Q{mx},{my} {tx},{ty}" fill="none" {look} marker-end="url(#{marker})">'
-            f"<title>{escape(e.source)} → {escape(e.target)}: {e.imports} imports ({e.status})</title></path>"
+            f"<title>{escape(e.source)} → {escape(e.target)}: {e.imports} imports ({e.status}"
+            f"{', TYPE_CHECKING only' if e.typing else ''})</title></path>"
         )
-    defs = (
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker>'
-        '<marker id="arrow-bad" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#d62728"/></marker></defs>'
-    )
+    defs = "<defs>" + "".join(
+        f'<marker id="arrow-{status}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        f'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+        for status, colour in COLOUR.items()
+    ) + "</defs>"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}">{defs}{"".join(edges)}{"".join(parts)}</svg>')
+
+
+def _legend() -> str:
+    """The legend draws each look with the same attributes as the graph."""
+    samples = [(EDGE_LOOK[OK], "allowed"), (EDGE_LOOK[VIOLATION], "breaks the roadmap"),
+               (EDGE_LOOK[BREAKER], "cycle breaker (one of the fewest edges to cut)"),
+               (EDGE_LOOK[OK] + DASHED, "TYPE_CHECKING only")]
+    items = "".join(
+        f'<span class="item"><svg width="34" height="10"><line x1="2" y1="5" x2="32" y2="5" {look}/></svg>'
+        f"{escape(label)}</span>" for look, label in samples)
+    return f'<p class="legend">{items}</p>'
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> str:
@@ -88,8 +99,7 @@ def to_html(report: AnalysisReport) -> str:
         f"<p>{len(graph.modules)} modules, {len(graph.imports)} import statements, "
         f"{len(report.cycles)} import cycles, {len(report.violations)} roadmap violations.</p>",
         f"<h2>{escape(view.title)}</h2>",
-        '<p class="legend"><span class="k ok"></span>allowed <span class="k bad"></span>breaks the roadmap '
-        '<span class="k typing"></span>TYPE_CHECKING only; thick red: in the smallest cycle-breaking set</p>',
+        _legend(),
         _svg(view),
         "<h2>Top-level packages</h2>",
         _table(["package", "modules", "lines", "fan-in", "fan-out", "instability"],
@@ -103,7 +113,7 @@ def to_html(report: AnalysisReport) -> str:
             "<h2>Roadmap violations</h2>",
             _table(["from", "to", "rule", "where"],
                    [[v.source, v.target, v.rule,
-                     "; ".join(f"{graph.modules[s.importer].path}:{s.line}" for s in v.sites)]
+                     "; ".join(f"{graph.display_path(graph.modules[s.importer].path)}:{s.line}" for s in v.sites)]
                     for v in report.violations]) if report.violations else "<p>None.</p>",
         ]
         if report.breakers and report.breakers.edges:
@@ -121,8 +131,7 @@ th{background:#f3f3f3}.node{fill:#eef5ff;stroke:#4a78b5}.name{font:600 12px sans
 .meta{font:10px sans-serif;fill:#555;text-anchor:middle}.layer{font:italic 12px sans-serif;fill:#777}
 .edge{fill:none;stroke:#888;stroke-width:1.3}.edge.bad{stroke:#d62728;stroke-width:2}
 .edge.breaker{stroke-width:3.5}.edge.typing{stroke-dasharray:4 3}
-.k{display:inline-block;width:22px;height:3px;margin:0 4px 3px 12px;background:#888}
-.k.bad{background:#d62728}.k.typing{background:repeating-linear-gradient(90deg,#888 0 4px,transparent 4px 7px)}
+.legend .item{margin-right:1.2em}.legend svg{vertical-align:middle;margin-right:4px}
 """
     return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>vsmctl analysis</title>"
             f"<style>{style}</style></head><body>{''.join(sections)}</body></html>\n")

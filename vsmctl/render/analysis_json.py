@@ -16,7 +16,7 @@ SCHEMA_ID = "https://vsmctl.dev/schemas/analysis-v1.json"
 
 def site_dict(graph: ModuleGraph, site: ImportSite) -> dict[str, Any]:
     return {
-        "file": graph.modules[site.importer].path,
+        "file": graph.display_path(graph.modules[site.importer].path),
         "line": site.line,
         "importer": site.importer,
         "imported": site.imported,
@@ -52,10 +52,10 @@ def _graph_part(report: AnalysisReport) -> dict[str, Any]:
         "engine": graph.engine,
         "cached": report.cached,
         "summary": _summary(report, len(edges)),
-        "problems": [asdict(p) for p in graph.problems],
+        "problems": [{**asdict(p), "path": graph.display_path(p.path)} for p in graph.problems],
         "components": [asdict(c) for c in report.components],
         # vars() rather than asdict(): a flat copy, several times faster on thousands of modules
-        "modules": [dict(vars(m)) for m in report.modules],
+        "modules": [{**vars(m), "path": graph.display_path(m.path)} for m in report.modules],
         "module_edges": [
             {"importer": a, "imported": b, "imports": len(sites), "kind": edge_kind(sites)}
             for (a, b), sites in sorted(edges.items())

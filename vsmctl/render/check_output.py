@@ -101,7 +101,7 @@ def to_github(result: CheckResult) -> str:
 
 def print_human(console: Any, result: CheckResult) -> None:
     for f in result.new:
-        where = f"{_repo_path(result, f)}:{f.line}" if f.path else "(package graph)"
+        where = (f"{_repo_path(result, f)}" + (f":{f.line}" if f.line else "")) if f.path else "(package graph)"
         console.print(f"[red]{where}[/]  [bold]{f.rule}[/]  {f.message}", highlight=False)
         console.print(f"    fix: {f.fix}", highlight=False)
     if result.baselined:

@@ -10,7 +10,10 @@ from vsmctl.analysis.model import TYPE_CHECKING
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.roadmap.model import Roadmap
 
-OK, VIOLATION, BREAKER, TYPING = "ok", "violation", "breaker", "typing"
+OK, VIOLATION, BREAKER = "ok", "violation", "breaker"
+# one look per status, the same in every format (and in the legends that show them)
+RED, ORANGE, GREY = "#d62728", "#ff7f0e", "#888888"
+COLOUR = {OK: GREY, VIOLATION: RED, BREAKER: ORANGE}
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ class Edge:
     source: str
     target: str
     imports: int
-    status: str  # ok | violation | breaker (also a violation or not) | typing (TYPE_CHECKING only)
+    status: str  # ok | violation (breaks the roadmap) | breaker (one of the fewest edges to cut for a DAG)
+    typing: bool = False  # TYPE_CHECKING-only: drawn dashed, whatever its status
 
 
 @dataclass(frozen=True)
@@ -44,13 +48,10 @@ def graph_view(report: AnalysisReport) -> GraphView:
     return _component_view(report)
 
 
-def _edge_status(key: tuple[str, str], kind: str, violating: set[tuple[str, str]],
-                 breaking: set[tuple[str, str]]) -> str:
+def _edge_status(key: tuple[str, str], violating: set[tuple[str, str]], breaking: set[tuple[str, str]]) -> str:
     if key in breaking:
         return BREAKER
-    if key in violating:
-        return VIOLATION
-    return TYPING if kind == TYPE_CHECKING else OK
+    return VIOLATION if key in violating else OK
 
 
 def _roadmap_view(report: AnalysisReport, roadmap: Roadmap) -> GraphView:
@@ -58,7 +59,8 @@ def _roadmap_view(report: AnalysisReport, roadmap: Roadmap) -> GraphView:
     nodes = tuple(Node(p.name, category[p.name], p.modules, p.lines, p.instability) for p in report.packages)
     violating = {(v.source, v.target) for v in report.violations}
     breaking = set(report.breakers.edges) if report.breakers else set()
-    edges = tuple(Edge(e.source, e.target, e.weight, _edge_status((e.source, e.target), e.kind, violating, breaking))
+    edges = tuple(Edge(e.source, e.target, e.weight, _edge_status((e.source, e.target), violating, breaking),
+                       e.kind == TYPE_CHECKING)
                   for e in report.package_edges)
     layers = tuple(c for c in roadmap.categories if any(n.layer == c for n in nodes))
     return GraphView(f"{roadmap.name}: package dependencies", layers, nodes, edges)
@@ -70,10 +72,13 @@ def _component_view(report: AnalysisReport) -> GraphView:
 
     component_of = component_of_factory(report.graph)
     counts: dict[tuple[str, str], int] = {}
+    runtime: set[tuple[str, str]] = set()
     for site in report.graph.imports:
         a, b = component_of(site.importer), component_of(site.imported)
         if a != b:
             counts[(a, b)] = counts.get((a, b), 0) + 1
+            if site.kind != TYPE_CHECKING:
+                runtime.add((a, b))
     g = nx.DiGraph()
     g.add_nodes_from(c.name for c in report.components)
     g.add_edges_from(counts)
@@ -85,49 +90,66 @@ def _component_view(report: AnalysisReport) -> GraphView:
     layer_of = {n: f"layer {level[mapping[n]]}" for n in g.nodes}
     cyclic = {(a, b) for a, b in counts if mapping[a] == mapping[b]}
     nodes = tuple(Node(c.name, layer_of[c.name], c.modules, c.lines, c.instability) for c in report.components)
-    edges = tuple(Edge(a, b, w, VIOLATION if (a, b) in cyclic else OK) for (a, b), w in sorted(counts.items()))
+    edges = tuple(Edge(a, b, w, VIOLATION if (a, b) in cyclic else OK, (a, b) not in runtime)
+                  for (a, b), w in sorted(counts.items()))
     layers = tuple(sorted(set(layer_of.values()), key=lambda s: int(s.split()[1])))
     return GraphView("top-level packages", layers, nodes, edges)
 
 
+def mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label: entity codes for what would end the label or become markup."""
+    out = " ".join(str(text).split())  # a newline would end the statement
+    for char, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
+        out = out.replace(char, code)
+    return out
+
+
+def dot_text(text: str) -> str:
+    """Text inside a quoted DOT string: quotes and backslashes escaped, markup as entities (which
+    Graphviz turns back into the characters when it draws)."""
+    out = " ".join(str(text).split())
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def to_mermaid(view: GraphView) -> str:
     ids = {n.name: f"n{i}" for i, n in enumerate(view.nodes)}
-    out = ["graph BT", f"  %% {view.title}"]
-    for layer in view.layers:
-        out.append(f'  subgraph {_safe(layer)}["{layer}"]')
+    out = ["graph BT", f"  %% {' '.join(view.title.split())}"]
+    for i, layer in enumerate(view.layers):
+        out.append(f'  subgraph layer{i}["{mermaid_text(layer)}"]')
         for n in view.nodes:
             if n.layer == layer:
-                out.append(f'    {ids[n.name]}["{n.name}<br/>{n.modules} modules"]')
+                out.append(f'    {ids[n.name]}["{mermaid_text(n.name)}<br/>{n.modules} modules"]')
         out.append("  end")
     styles = []
     for i, e in enumerate(view.edges):
-        arrow = "-.->" if e.status == TYPING else "-->"
+        arrow = "-.->" if e.typing else "-->"
         out.append(f"  {ids[e.source]} {arrow}|{e.imports}| {ids[e.target]}")
-        if e.status in (VIOLATION, BREAKER):
-            styles.append(f"  linkStyle {i} stroke:#d62728,stroke-width:{3 if e.status == BREAKER else 2}px")
+        if e.status != OK:
+            dash = ",stroke-dasharray:4 3" if e.typing else ""
+            styles.append(f"  linkStyle {i} stroke:{COLOUR[e.status]},stroke-width:{3 if e.status == BREAKER else 2}px"
+                          f"{dash}")
     return "\n".join(out + styles) + "\n"
 
 
 def to_dot(view: GraphView) -> str:
-    out = [f'digraph "{view.title}" {{', "  rankdir=BT;", '  node [shape=box, style=rounded, fontname="Helvetica"];']
+    out = [f'digraph "{dot_text(view.title)}" {{', "  rankdir=BT;",
+           '  node [shape=box, style=rounded, fontname="Helvetica"];']
     for i, layer in enumerate(view.layers):
-        out.append(f'  subgraph "cluster_{i}" {{ label="{layer}"; style=dashed;')
+        out.append(f'  subgraph "cluster_{i}" {{ label="{dot_text(layer)}"; style=dashed;')
         for n in view.nodes:
             if n.layer == layer:
-                out.append(f'    "{n.name}" [label="{n.name}\\n{n.modules} modules, I={n.instability}"];')
+                name = dot_text(n.name)
+                out.append(f'    "{name}" [label="{name}\\n{n.modules} modules, I={n.instability}"];')
         out.append("  }")
     for e in view.edges:
         attrs = [f'label="{e.imports}"']
-        if e.status in (VIOLATION, BREAKER):
-            attrs.append('color="#d62728"')
+        if e.status != OK:
+            attrs.append(f'color="{COLOUR[e.status]}"')
         if e.status == BREAKER:
             attrs.append("penwidth=2.5")
-        if e.status == TYPING:
+        if e.typing:
             attrs.append("style=dashed")
-        out.append(f'  "{e.source}" -> "{e.target}" [{", ".join(attrs)}];')
+        out.append(f'  "{dot_text(e.source)}" -> "{dot_text(e.target)}" [{", ".join(attrs)}];')
     out.append("}")
     return "\n".join(out) + "\n"
-
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in text)

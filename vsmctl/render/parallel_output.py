@@ -62,6 +62,9 @@ def to_html(reports: list[ExperimentReport]) -> str:
         parts.append(f"<h2>{escape(rep.experiment)}</h2><p>{rep.samples} samples, <b>{rep.match_rate}%</b> matched "
                      f"({rep.matches} equal, {rep.ignored} ignored, {rep.noise} noise), {rep.mismatches} mismatched, "
                      f"{rep.timeouts} timed out.</p>")
+        if rep.noise_paths:
+            parts.append(f"<p>Noise learned from {rep.secondary_samples} secondary run(s), left out of mismatches: "
+                         + ", ".join(f"<code>{escape(p)}</code>" for p in rep.noise_paths) + "</p>")
         if rep.control and rep.candidate:
             rows = "".join(f"<tr><td>{q}</td><td>{getattr(rep.control, q)}</td><td>{getattr(rep.candidate, q)}</td>"
                            f"<td>{rep.ratio[q]}</td></tr>" for q in ("p50", "p95", "p99"))
@@ -70,6 +73,9 @@ def to_html(reports: list[ExperimentReport]) -> str:
         for group in rep.shapes:
             parts.append(f"<h3>{group.count} mismatch(es): {escape(', '.join(group.paths))}</h3>")
             for example in group.examples:
+                if example.context is not None:
+                    shown = example.context.get("input", example.context)
+                    parts.append(f"<p>input <code>{escape(_short(shown, 400))}</code></p>")
                 rows = "".join(f"<tr><td><code>{escape(p)}</code></td><td>{escape(_short(a))}</td>"
                                f"<td>{escape(_short(b))}</td></tr>" for p, a, b in example.differences)
                 parts.append("<table><tr><th>field</th><th>control</th><th>candidate</th></tr>" + rows + "</table>")

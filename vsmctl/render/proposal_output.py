@@ -5,16 +5,23 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from rich.markup import escape
+
 from vsmctl.analysis.model import ModuleGraph
-from vsmctl.propose.proposal import Proposal
+from vsmctl.propose.proposal import Notes, Proposal
 from vsmctl.propose.scoring import Score
 from vsmctl.propose.seeded import Decision
+from vsmctl.render.tables import new_table, print_table
 
 MAX_LIST = 8
+METHOD = {
+    "seeded": "seeded by the roadmap's patterns; unseeded clusters become new packages",
+    "unsupervised": "unsupervised (consensus of Louvain runs, hubs set aside; folder layout not used)",
+}
 
 
 def _site(graph: ModuleGraph | None, site: Any) -> dict[str, Any]:
-    file = graph.modules[site.importer].path if graph is not None else None
+    file = graph.display_path(graph.modules[site.importer].path) if graph is not None else None
     return {"file": file, "line": site.line, "importer": site.importer, "imported": site.imported,
             "kind": site.kind, "text": site.text}
 
@@ -23,7 +30,7 @@ def proposal_to_dict(proposal: Proposal, graph: ModuleGraph | None = None) -> di
     return {
         "version": 1,
         "mode": proposal.mode,
-        "resolution": proposal.resolution,
+        "method": METHOD[proposal.mode],
         "score": asdict(proposal.score),
         "packages": [
             {"name": p.name, "members": list(p.members), "modules": len(p.members), "lines": p.lines,
@@ -40,7 +47,11 @@ def proposal_to_dict(proposal: Proposal, graph: ModuleGraph | None = None) -> di
              "sites": [_site(graph, s) for s in i.sites]}
             for i in proposal.inversions
         ],
-        "extraction_order": [list(wave) for wave in proposal.order],
+        "extraction_order": [list(wave.packages) for wave in proposal.order],
+        "waves": [{"packages": list(w.packages), "tangle": w.tangle, "invert": [list(e) for e in w.invert]}
+                  for w in proposal.order],
+        "notes": {"hubs": list(proposal.notes.hubs), "placed_by_folder": list(proposal.notes.placed_by_folder),
+                  "composition_roots": list(proposal.notes.roots), "packages": proposal.notes.count},
         "decisions": [asdict(d) for d in proposal.decisions],
         "unassigned": list(proposal.unassigned),
     }
@@ -51,37 +62,35 @@ def print_proposal(console: Any, proposal: Proposal, graph: ModuleGraph) -> None
     _print_members(console, proposal, graph)
     _print_decisions(console, proposal.decisions)
     _print_layering(console, proposal)
+    _print_notes(console, proposal.notes)
 
 
 def _print_packages(console: Any, proposal: Proposal) -> None:
-    from rich.table import Table
-
-    how = ("seeded by the roadmap's patterns" if proposal.mode == "seeded"
-           else f"unsupervised (Louvain, resolution {proposal.resolution})")
+    how = METHOD[proposal.mode]
     s = proposal.score
     console.print(f"[bold]Proposed packages[/]: {len(proposal.packages)}, {how}; modularity {s.modularity}, "
                   f"TurboMQ {s.turbomq}, {s.cross_edges} import edges cross a boundary", highlight=False)
-    table = Table(title_justify="left")
-    for col in ("package", "modules", "lines", "cohesion", "out", "in", "depends on"):
-        table.add_column(col, justify="left" if col in ("package", "depends on") else "right")
+    table = new_table(("package", "modules", "lines", "cohesion", "out", "in", "depends on"),
+                      right=("modules", "lines", "cohesion", "out", "in"))
     for p in proposal.packages:
-        table.add_row(p.name, str(len(p.members)), str(p.lines), str(p.cohesion), str(p.coupling_out),
-                      str(p.coupling_in), ", ".join(p.depends_on))
-    console.print(table)
+        table.add_row(escape(p.name), str(len(p.members)), str(p.lines), str(p.cohesion), str(p.coupling_out),
+                      str(p.coupling_in), escape(", ".join(p.depends_on)))
+    print_table(console, table)
 
 
 def _print_members(console: Any, proposal: Proposal, graph: ModuleGraph) -> None:
     for p in proposal.packages:
-        more = f" … (+{len(p.members) - MAX_LIST})" if len(p.members) > MAX_LIST else ""
-        shown = ", ".join(p.members[:MAX_LIST]) + more
+        limit = MAX_LIST if console.is_terminal else len(p.members)  # whole outside a terminal
+        more = f" … (+{len(p.members) - limit})" if len(p.members) > limit else ""
+        shown = ", ".join(p.members[:limit]) + more
         console.print(f"[bold]{p.name}[/]: {shown}", highlight=False)
         for why in p.bound:
             console.print(f"    kept together: {why}", highlight=False)
         if p.crossing:
             site = p.crossing[0]
             more = f" (+{len(p.crossing) - 1} more)" if len(p.crossing) > 1 else ""
-            console.print(f"    crosses its boundary: {graph.modules[site.importer].path}:{site.line} "
-                          f"[cyan]{site.text}[/]{more}", highlight=False)
+            where = f"{graph.display_path(graph.modules[site.importer].path)}:{site.line}"
+            console.print(f"    crosses its boundary: {where} [cyan]{site.text}[/]{more}", highlight=False)
 
 
 def _decision_line(d: Decision) -> str:
@@ -101,19 +110,44 @@ def _print_decisions(console: Any, decisions: tuple[Decision, ...]) -> None:
             console.print(_decision_line(d), highlight=False)
 
 
+def _print_notes(console: Any, notes: Notes) -> None:
+    if notes.count:
+        console.print(f"[yellow]note[/]: {notes.count}", highlight=False)
+    if notes.roots:
+        console.print(f"Composition roots, left at the top ({len(notes.roots)}): {', '.join(notes.roots)}",
+                      highlight=False)
+    if notes.hubs:
+        console.print(f"Hubs (imported by much of the code; set aside while clustering, then placed where most "
+                      f"coupled) ({len(notes.hubs)}): {', '.join(notes.hubs)}", highlight=False)
+    if notes.placed_by_folder:
+        console.print(f"{len(notes.placed_by_folder)} module(s) with no imports either way were placed with the "
+                      "package most of their folder went to", highlight=False)
+
+
 def _print_layering(console: Any, proposal: Proposal) -> None:
-    if proposal.cycles:
-        console.print(f"[bold]Cycles between proposed packages[/] ({len(proposal.cycles)})")
-        for c in proposal.cycles:
-            console.print(f"  {' → '.join(c.example)}", highlight=False)
+    tangles = [w for w in proposal.order if w.tangle]
+    if tangles:
+        console.print(f"[bold]Tangles between proposed packages[/] ({len(tangles)}: packages importing each other "
+                      "in a cycle)")
+        for w in tangles:
+            console.print(f"  {len(w.packages)} packages: {', '.join(w.packages)}", highlight=False)
     if proposal.inversions:
         console.print("[bold]Dependency inversions[/] (edges against the intended layering; a protocol in the "
                       "importing package would declare these names)")
         for inv in proposal.inversions:
             console.print(f"  {inv.source} → {inv.target}: {', '.join(inv.names)}", highlight=False)
-    console.print("[bold]Extraction order[/] (each wave depends only on earlier ones)")
+    console.print("[bold]Extraction order[/] (a wave depends only on earlier waves; a tangle is untied first)")
     for i, wave in enumerate(proposal.order, start=1):
-        console.print(f"  {i}. {', '.join(wave)}", highlight=False)
+        if wave.tangle:
+            invert = ", ".join(f"{a} → {b}" for a, b in wave.invert)
+            console.print(f"  {i}. untie first: {', '.join(wave.packages)} (invert {invert})", highlight=False)
+        else:
+            console.print(f"  {i}. {', '.join(wave.packages)}", highlight=False)
+    unplaced = [m for m in proposal.unassigned if m not in proposal.notes.roots]
+    if unplaced:
+        more = f" … (+{len(unplaced) - MAX_LIST})" if len(unplaced) > MAX_LIST else ""
+        console.print(f"[bold]Unplaced[/] ({len(unplaced)}, not a package): {', '.join(unplaced[:MAX_LIST])}{more}",
+                      highlight=False)
 
 
 def print_score(console: Any, s: Score, label: str) -> None:
@@ -125,3 +159,5 @@ def print_score(console: Any, s: Score, label: str) -> None:
     console.print(f"  TurboMQ    {s.turbomq:6.2f}")
     console.print(f"  modularity {s.modularity:6.3f}")
     console.print(f"  cross-boundary import edges {s.cross_edges}")
+    for warning in s.warnings:
+        console.print(f"[yellow]warning[/]: {warning}", highlight=False)

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vsmctl.analysis.model import Problem
 from vsmctl.errors import InputError
 
 # Folders that hold no product code, or someone else's.
@@ -33,6 +34,7 @@ class SourceTree:
     source_root: Path  # the folder that goes on sys.path
     packages: tuple[str, ...]
     files: tuple[SourceFile, ...]
+    problems: tuple[Problem, ...] = ()  # links that lead nowhere
 
     def fingerprint_rows(self) -> list[str]:
         return [f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in self.files]
@@ -94,45 +96,108 @@ def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
             f"{path}: holds no Python package (looked for folders with an __init__.py, "
             "directly and under src/)"
         )
-    files: list[SourceFile] = []
+    # the folders above the packages count as walked: a link up to them is a loop
+    above = {_identity(source_root)} | ({_identity(root)} if root != source_root / packages[0] else set())
+    walker = _Walker(excludes, above)
     for package in packages:
         folder = source_root / package
         prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        _walk(folder, package, False, "" if prefix == "." else prefix + "/", excludes, files)
-    return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(files))
+        if walker.enter(str(folder)):
+            walker.walk(folder, package, False, "" if prefix == "." else prefix + "/")
+    walker.follow_links()
+    return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(walker.files),
+                      problems=tuple(walker.problems))
 
 
-def _walk(folder: str | Path, module: str, in_namespace: bool, rel_prefix: str, excludes: tuple[str, ...],
-          out: list[SourceFile]) -> None:
-    # rel_prefix: this folder's path relative to the analyzed folder, with a trailing slash
-    # (joined by hand: os.path.relpath per file costs more than the stat).
+def _identity(path: str | Path) -> tuple[int, int] | None:
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        st = os.stat(path)
     except OSError:
-        return
-    if in_namespace and not any(e.name.endswith(".py") for e in entries):
-        # A folder without __init__.py counts when it holds modules itself (a namespace folder);
-        # data trees (locale/, static/, templates/) end here instead of being walked through.
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or name == "__pycache__":
-            continue
-        rel = rel_prefix + name
-        if excludes and _excluded(rel, excludes):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if not _is_identifier(name):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class _Walker:
+    """Walks package folders once each. Real folders first; then symbolic links to folders, each
+    followed unless its folder was walked already (a link back up, or a second way to a folder),
+    so loops end and a module keeps its real name; a link that leads nowhere is reported."""
+
+    def __init__(self, excludes: tuple[str, ...], seen: set[tuple[int, int] | None]) -> None:
+        self.excludes = excludes
+        self.seen = seen
+        self.files: list[SourceFile] = []
+        self.problems: list[Problem] = []
+        self.links: list[tuple[os.DirEntry[str], str, bool, str]] = []  # folder links, followed last
+
+    def follow_links(self) -> None:
+        while self.links:
+            entry, module, in_namespace, rel = self.links.pop(0)
+            self._folder(entry, module, in_namespace, rel)
+
+    def enter(self, folder: str) -> bool:
+        identity = _identity(folder)
+        if identity is None or identity in self.seen:
+            return False
+        self.seen.add(identity)
+        return True
+
+    def broken(self, entry: os.DirEntry[str], rel: str) -> None:
+        try:
+            target = os.readlink(entry.path)
+        except OSError:
+            target = "?"
+        self.problems.append(Problem(rel, None, "broken-symlink",
+                                     f"symbolic link to {target} leads nowhere (missing, or a loop of links)"))
+
+    def walk(self, folder: str | Path, module: str, in_namespace: bool, rel_prefix: str) -> None:
+        # rel_prefix: this folder's path relative to the analyzed folder, with a trailing slash
+        # (joined by hand: os.path.relpath per file costs more than the stat).
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        if in_namespace and not any(e.name.endswith(".py") for e in entries):
+            # A folder without __init__.py counts when it holds modules itself (a namespace folder);
+            # data trees (locale/, static/, templates/) end here instead of being walked through.
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name == "__pycache__":
                 continue
-            has_init = os.path.isfile(os.path.join(entry.path, "__init__.py"))
-            _walk(entry.path, f"{module}.{name}", in_namespace or not has_init, rel + "/", excludes, out)
-        elif name.endswith(".py") and entry.is_file():
-            stem = name[:-3]
-            if stem == "__init__":
-                mod, is_pkg = module, True
-            elif _is_identifier(stem):
-                mod, is_pkg = f"{module}.{stem}", False
-            else:
+            rel = rel_prefix + name
+            if self.excludes and _excluded(rel, self.excludes):
                 continue
-            st = entry.stat()
-            out.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))
+            if name.endswith(".py"):
+                self._module_file(entry, module, in_namespace, rel)
+            elif _is_identifier(name) and entry.is_dir():
+                if entry.is_symlink():
+                    self.links.append((entry, module, in_namespace, rel))
+                else:
+                    self._folder(entry, module, in_namespace, rel)
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                self.broken(entry, rel)
+
+    def _folder(self, entry: os.DirEntry[str], module: str, in_namespace: bool, rel: str) -> None:
+        if not self.enter(entry.path):
+            return  # walked already: a loop, or a second way to the same folder
+        has_init = os.path.isfile(os.path.join(entry.path, "__init__.py"))
+        self.walk(entry.path, f"{module}.{entry.name}", in_namespace or not has_init, rel + "/")
+
+    def _module_file(self, entry: os.DirEntry[str], module: str, in_namespace: bool, rel: str) -> None:
+        try:
+            is_file = entry.is_file()
+        except OSError:  # a loop of links: too many levels
+            is_file = False
+        if not is_file:
+            if entry.is_symlink() and not os.path.exists(entry.path):
+                self.broken(entry, rel)
+            return
+        stem = entry.name[:-3]
+        if stem == "__init__":
+            mod, is_pkg = module, True
+        elif _is_identifier(stem):
+            mod, is_pkg = f"{module}.{stem}", False
+        else:
+            return
+        st = entry.stat()
+        self.files.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))

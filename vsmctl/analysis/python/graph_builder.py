@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from vsmctl.analysis.frontend import Progress
 from vsmctl.analysis.model import ImportSite, ModuleGraph, ModuleInfo, Problem
@@ -33,7 +35,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress | None = None) -> ModuleGraph:
     progress = progress or _no_progress
     by_module = {f.module: f for f in tree.files}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(tree.problems)
     sources = _Sources(problems)
 
     progress("building import graph (grimp)", 0, 1)
@@ -99,7 +101,7 @@ def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportS
 
     with _on_sys_path(tree.source_root, tree.packages):
         try:
-            return _grimp_scan(tree.packages)
+            return _grimp_scan(tree)
         except (SourceSyntaxError, UnicodeError, ValueError) as exc:
             raise _GrimpCannotRead(str(exc)) from exc
         except (ImportError, AttributeError, TypeError):
@@ -110,14 +112,16 @@ def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportS
             raise _GrimpCannotRead(str(exc)) from exc
 
 
-def _grimp_scan(packages: tuple[str, ...]) -> tuple[list[ImportSite], set[str]]:
+def _grimp_scan(tree: SourceTree) -> tuple[list[ImportSite], set[str]]:
     """grimp's scanner without its graph: we need every import statement with its line, and
-    asking the assembled graph for them edge by edge costs as much again as the scan."""
-    from grimp.application import usecases
-    from grimp.application.config import settings
+    asking the assembled graph for them edge by edge costs as much again as the scan.
 
-    file_system = settings.FILE_SYSTEM
-    found = usecases._find_packages(file_system=file_system, package_names=list(packages))
+    grimp walks the files discovery found, not the disk: its own walk follows symbolic links
+    without end (`sub/loop -> .`) and stops at the first link that leads nowhere."""
+    from grimp.application import usecases
+
+    file_system = _listed_file_system(tree)
+    found = usecases._find_packages(file_system=file_system, package_names=list(tree.packages))
     by_module = usecases._scan_packages(
         found_packages=found, file_system=file_system.convert_to_basic(), include_external_packages=False,
         exclude_type_checking_imports=False, cache_dir=None,
@@ -127,6 +131,36 @@ def _grimp_scan(packages: tuple[str, ...]) -> tuple[list[ImportSite], set[str]]:
         for imports in by_module.values() for imp in imports
     ]
     return sites, {module.name for module in by_module}
+
+
+def _listed_file_system(tree: SourceTree) -> Any:
+    from grimp.adaptors.filesystem import FileSystem
+
+    folders: dict[str, set[str]] = {}
+    files: dict[str, list[str]] = {}
+    for f in tree.files:
+        folder, name = os.path.split(str(f.path))
+        files.setdefault(folder, []).append(name)
+        # register the folder chain up to the source root, so a walk from a package reaches it
+        while folder != str(tree.source_root) and folder not in folders:
+            parent, child = os.path.split(folder)
+            folders.setdefault(folder, set())
+            folders.setdefault(parent, set()).add(child)
+            if parent == folder:
+                break
+            folder = parent
+
+    class ListedFileSystem(FileSystem):  # type: ignore[misc]
+        def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
+            stack = [directory_name]
+            while stack:
+                folder = stack.pop()
+                subfolders = sorted(folders.get(folder, ()))
+                yield folder, subfolders, sorted(files.get(folder, ()))
+                # grimp prunes `subfolders` in place, as os.walk allows
+                stack.extend(os.path.join(folder, name) for name in reversed(subfolders))
+
+    return ListedFileSystem()
 
 
 def _grimp_public(packages: tuple[str, ...], cache_dir: Path | None) -> tuple[list[ImportSite], set[str]]:

@@ -34,3 +34,4 @@ class Rule:
     title: str
     description: str
     check: Callable[[CheckContext], list[Finding]]
+    baseline: bool = True  # False: its findings always fail; a baseline never records them

@@ -1,27 +1,61 @@
-"""A cycle between roadmap packages (TYPE_CHECKING imports left out)."""
+"""A cycle between roadmap packages (TYPE_CHECKING imports left out).
+
+A finding is one edge of the fewest that make the package graph acyclic (the breakers), keyed
+by that edge and pointing at its import sites: the place the fix names. Keys by edge stay put
+when a cycle grows or splits, where keys by cycle membership would turn an old cycle into a
+"fixed" one plus a "new" one.
+"""
 
 from __future__ import annotations
+
+from collections import deque
 
 from vsmctl.check.rules.base import CheckContext, Finding, Rule
 
 ID = "package-cycle"
 
 
+def _cycle_through(adj: dict[str, set[str]], a: str, b: str) -> tuple[str, ...]:
+    """A shortest cycle that uses the edge a -> b: a, b, ..., a."""
+    parent: dict[str, str | None] = {b: None}
+    queue = deque([b])
+    while queue:
+        node = queue.popleft()
+        if node == a:
+            path = [a]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            return (a, *reversed(path))
+        for nxt in sorted(adj.get(node, ())):
+            if nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    return (a, b, a)  # unreachable for a breaker: it always closes a cycle
+
+
 def check(ctx: CheckContext) -> list[Finding]:
-    edges = {(e.source, e.target): e for e in ctx.report.package_edges}
-    breakers = set(ctx.report.breakers.edges) if ctx.report.breakers else set()
+    report = ctx.report
+    if report.breakers is None:
+        return []
+    edges = {(e.source, e.target): e for e in report.package_edges}
+    adj: dict[str, set[str]] = {}
+    for (a, b), e in edges.items():
+        if e.kind != "type_checking":
+            adj.setdefault(a, set()).add(b)
     findings = []
-    for cycle in ctx.report.package_cycles:
-        cut = [f"{a} → {b}" for a, b in sorted(breakers) if a in cycle.members and b in cycle.members]
-        first = edges.get((cycle.example[0], cycle.example[1]))
-        site = first.sites[0] if first else None
+    breakers = report.breakers.edges
+    for a, b in breakers:
+        edge = edges[(a, b)]
+        site = edge.sites[0]
+        others = len(breakers) - 1
+        also = f" (with the {others} other edge(s) reported here the package graph becomes acyclic)" if others else ""
         findings.append(Finding(
             rule=ID,
-            key=f"{ID}:{'|'.join(cycle.members)}",
-            message=f"packages import each other in a cycle: {' → '.join(cycle.example)}",
-            fix=f"remove or invert {', '.join(cut) or 'one edge of the cycle'}",
-            path=ctx.graph.modules[site.importer].path if site else None,
-            line=site.line if site else None,
+            key=f"{ID}:{a}->{b}",
+            message=f"{a} → {b} closes a package cycle: {' → '.join(_cycle_through(adj, a, b))}",
+            fix=f"remove or invert {a} → {b} ({edge.weight} import(s)){also}",
+            path=ctx.graph.modules[site.importer].path,
+            line=site.line,
             site=site,
         ))
     return findings

@@ -1,0 +1,109 @@
+"""The proposal's contracts on small graphs: exactly N packages, composition roots at the top,
+new packages in seeded mode, a --write that refuses to make the roadmap worse, and one story
+told the same way in the terminal and in JSON."""
+
+import json
+
+import pytest
+from conftest import run_cli
+
+from vsmctl.propose.service import propose_boundaries
+
+
+def clusters(count: int, size: int = 3) -> dict[str, str]:
+    """`count` groups of modules importing each other in a ring, joined by one import each."""
+    files = {"app/__init__.py": ""}
+    for k in range(count):
+        for i in range(size):
+            files[f"app/g{k}m{i}.py"] = f"import app.g{k}m{(i + 1) % size}\n"
+        files[f"app/g{k}m0.py"] += f"import app.g{(k + 1) % count}m1\n"
+    return files
+
+
+@pytest.mark.parametrize("wanted", [1, 2, 4, 6])
+def test_packages_n_gives_exactly_n(tree, wanted):
+    root = tree(clusters(4))
+    _graph, proposal = propose_boundaries(root / "app", packages=wanted, use_cache=False)
+    assert len(proposal.packages) == wanted
+    assert len(set(proposal.partition.values())) == wanted
+    assert proposal.notes.count is None
+
+
+def test_packages_n_says_why_it_cannot(tree):
+    root = tree(clusters(2, size=2))
+    _graph, proposal = propose_boundaries(root / "app", packages=40, use_cache=False)
+    assert len(proposal.packages) < 40
+    assert proposal.notes.count is not None and "--packages 40" in proposal.notes.count
+    result = run_cli("analyze", "monolith", str(root / "app"), "--propose", "--packages", "40", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "note: --packages 40: only" in result.stdout
+
+
+def test_a_composition_root_stays_at_the_top(tree):
+    files = clusters(4)
+    files["app/main.py"] = "".join(f"import app.g{k}m0\nimport app.g{k}m2\n" for k in range(4))
+    files["app/cli.py"] = "import app.main\n"  # an entry point above it may import it
+    root = tree(files)
+    _graph, proposal = propose_boundaries(root / "app", use_cache=False)
+    assert proposal.notes.roots == ("app.main",)
+    assert "app.main" not in proposal.partition and "app.main" in proposal.unassigned
+    reason = next(d.reason for d in proposal.decisions if d.module == "app.main")
+    assert reason.startswith("composition root")
+
+
+def test_seeded_mode_makes_a_new_package_for_what_no_seed_reaches(tree, tmp_path):
+    files = clusters(3, size=4)
+    root = tree(files)
+    roadmap = tmp_path / "roadmap.yaml"
+    roadmap.write_text("packages:\n"
+                       "  first: {category: core, modules: [=app.g0m0, =app.g0m1, =app.g0m2, =app.g0m3]}\n"
+                       "  second: {category: core, modules: [=app.g1m0, =app.g1m1, =app.g1m2, =app.g1m3]}\n")
+    _graph, proposal = propose_boundaries(root / "app", roadmap, use_cache=False)
+    third = {proposal.partition[f"app.g2m{i}"] for i in range(4)}
+    assert len(third) == 1
+    [name] = third
+    assert name not in ("first", "second") and "g2" in name  # named after its own members
+    reasons = {d.reason for d in proposal.decisions if d.module.startswith("app.g2")}
+    assert reasons == {"new package: coupled more within than to any seed"}
+
+
+def test_write_refuses_a_roadmap_with_more_violations(tree, tmp_path):
+    root = tree({
+        "app/__init__.py": "",
+        "app/low1.py": "import app.mid\n", "app/low2.py": "import app.mid\nimport app.low1\n",
+        "app/mid.py": "import app.high\n",
+        "app/high.py": "X = 1\n",
+    })
+    roadmap = tmp_path / "roadmap.yaml"
+    text = ("categories: [core, applications]\n"
+            "packages:\n"
+            "  low:\n    category: core\n    modules: [=app.low1, =app.low2]\n"
+            "  high:\n    category: applications\n    modules: [=app.high]\n")
+    roadmap.write_text(text)
+    result = run_cli("analyze", "monolith", str(root / "app"), "--roadmap", str(roadmap), "--propose", "--write",
+                     "--no-cache")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --write refused")
+    assert "low (core) imports high (applications)" in result.stderr
+    assert roadmap.read_text() == text
+
+
+def test_terminal_and_json_tell_one_story(tree):
+    files = clusters(3)
+    files["app/g2m1.py"] += "import app.g0m1\n"  # closes a cycle across all three groups
+    files["app/g0m1.py"] += "from app import _g0_helper\n"
+    files["app/_g0_helper.py"] = "Y = 1\n"
+    root = tree(files)
+    doc = json.loads(run_cli("analyze", "monolith", str(root / "app"), "--propose", "--json", "--no-cache").stdout)
+    text = run_cli("analyze", "monolith", str(root / "app"), "--propose", "--no-cache").stdout
+    tangles = [w for w in doc["waves"] if w["tangle"]]
+    assert len(tangles) == len(doc["cycles"]) == 1
+    assert f"Tangles between proposed packages ({len(tangles)}" in text
+    assert f"untie first: {', '.join(tangles[0]['packages'])}" in text
+    assert "each wave depends only on earlier ones" not in text
+    names = [p["name"] for p in doc["packages"]]
+    assert len(set(names)) == len(names) and not any(n.rsplit("-", 1)[-1].isdigit() for n in names)
+    for p in doc["packages"]:
+        for bound in p["bound"]:
+            together = bound.split(" (")[0].split(", ")
+            assert set(together) <= set(p["members"])
