@@ -102,7 +102,8 @@ def test_language_override_and_unclaimed_folders(toy: ToyFrontend, tmp_path: Pat
         frontends.frontend_for(app, "cobol")
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match=r"holds no Elixir or Python or Toy package \(languages tried: elixir, python, toy\)"):
+    unclaimed = r"holds no Elixir or Python or Toy package \(languages tried: elixir, python, toy\)"
+    with pytest.raises(InputError, match=unclaimed):
         frontends.frontend_for(empty)
 
 
