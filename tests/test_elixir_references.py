@@ -216,6 +216,20 @@ def test_syntax_errors_are_reported_and_the_rest_analyzed(tmp_path: Path) -> Non
     assert errors[0].location().startswith("lib/broken.ex:") and 5 <= (errors[0].line or 0) <= 8
 
 
+def test_a_missing_token_is_reported_too(tmp_path: Path) -> None:
+    # tree-sitter repairs an unclosed list with a MISSING node, not an ERROR one.
+    graph = graph_of(tmp_path, {**TARGETS, "lib/open.ex": """
+        defmodule App.Open do
+          def f(x), do: [App.Util.plain(x), 2
+        end
+    """})
+    assert "App.Open" in graph.modules
+    [problem] = [p for p in graph.problems if p.kind == "syntax-error"]
+    assert problem.path == "lib/open.ex" and problem.line in (2, 3)
+    assert "missing" in problem.message
+    assert ("App.Open", "App.Util", 2, "runtime") in sites(graph)
+
+
 def test_macro_made_modules_are_reported_not_guessed(tmp_path: Path) -> None:
     graph = graph_of(tmp_path, {**TARGETS, "lib/dynamic.ex": """
         defmodule App.Factory do
