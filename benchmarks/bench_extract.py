@@ -30,7 +30,7 @@ def main() -> None:
 
     from vsmctl.roadmap.loader import parse_roadmap
     from vsmctl.strangler.plan import make_plan
-    from vsmctl.strangler.steps import move
+    from vsmctl.strangler.python.backend import PythonBackend
 
     site = fetch("sympy")
     work = Path(tempfile.mkdtemp(prefix="vsmctl-extract-bench-"))
@@ -48,7 +48,7 @@ def main() -> None:
     start = time.perf_counter()
     plan = make_plan(work, roadmap, name, monolith=work)
     planned = time.perf_counter() - start
-    report = move(work, plan)
+    report = PythonBackend().move_modules(work, plan, keep_old=False)
     moved = time.perf_counter() - start
     shutil.rmtree(work, ignore_errors=True)
     ratio = moved / parse_all

@@ -75,7 +75,7 @@ def test_missing_path(tmp_path):
 
 def test_path_without_python_package(tmp_path):
     (tmp_path / "x.txt").write_text("hello")
-    assert "holds no Python package" in one_line_error(run_cli("analyze", "monolith", str(tmp_path)))
+    assert "holds no Elixir or Python package" in one_line_error(run_cli("analyze", "monolith", str(tmp_path)))
 
 
 def test_invalid_roadmap(tmp_path):

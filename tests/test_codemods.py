@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmctl.strangler.codemods import Moves, rewrite_source
+from vsmctl.strangler.moves import Moves
+from vsmctl.strangler.python.codemods import rewrite_source
 
 MOVES = Moves({"vsm.s3": "vsm_s3_control", "vsm.telemetry.metrics": "vsm_telemetry.metrics"})
 
@@ -124,3 +125,11 @@ def test_all_naming_a_moved_submodule_binds_it_from_its_new_home():
     out, _ = rewrite(src, module="vsm.telemetry", is_package=True)
     assert out == ('"""The package."""\nfrom . import events\nfrom vsm_telemetry import metrics\n\n'
                    '__all__ = ["events", "metrics"]\n')
+
+
+def test_equal_string_literals_are_reported_at_their_own_lines():
+    src = 'import os\nA = "vsm.s3.audit"\n\n\nB = "vsm.s3.audit"\npatch("vsm.s3.audit")\n'
+    out, report = rewrite_source(src, MOVES, "vsm.app")
+    assert report.uncertain_strings == [(2, "vsm.s3.audit"), (5, "vsm.s3.audit")]
+    assert report.rewritten_strings == [(6, "vsm.s3.audit", "vsm_s3_control.audit")]
+    assert out.endswith('patch("vsm_s3_control.audit")\n')

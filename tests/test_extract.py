@@ -50,8 +50,14 @@ def assert_extracted(repo, name, steps):
     assert result.returncode == 0, result.stdout[-2000:]
 
 
-@pytest.mark.parametrize("package", ["vsm-core", "vsm-telemetry", "vsm-goldrush", "vsm-rate-limiter", "vsm-config",
-                                     "vsm-s3-control"])
+MATRIX = pytest.mark.extraction_matrix
+
+
+# the default run keeps one package (both approaches); CI runs every package: pytest -m extraction_matrix
+@pytest.mark.parametrize("package", [
+    pytest.param("vsm-core", marks=MATRIX), pytest.param("vsm-telemetry", marks=MATRIX), "vsm-goldrush",
+    pytest.param("vsm-rate-limiter", marks=MATRIX), pytest.param("vsm-config", marks=MATRIX),
+    pytest.param("vsm-s3-control", marks=MATRIX)])
 def test_extract_in_both_modes_and_roll_back_exactly(example_repo, package):
     before = tree_hash(example_repo)
     result = extract(example_repo, "subsystem", package)
@@ -120,17 +126,17 @@ def test_rollback_to_a_step(example_repo):
 def test_killed_during_a_step_then_resumed(example_repo):
     proc = subprocess.Popen([sys.executable, "-m", "vsmctl", "extract", "subsystem", "vsm-config"], cwd=example_repo,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "VSMCTL_PAUSE_AT": "move"})
-    assert proc.stdout.readline().strip() == "paused at move"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
+                            env={**os.environ, "VSMCTL_KILL_AT": "step:move:after-stage"})
+    assert proc.wait(120) == -signal.SIGKILL
     r = git.Repo(example_repo)
     # the user's checkout: exactly at the scaffold step's commit, nothing half-done in it
     assert r.head.commit.message.startswith("vsmctl extract vsm-config: step 1/3 scaffold")
     assert not r.is_dirty(untracked_files=True)
     assert (example_repo / MONOLITH / "vsm" / "config" / "settings.py").is_file()
     status = run_cli("extract", "status", "vsm-config", "--json", cwd=example_repo)
-    assert '"remaining"' not in status.stdout and '"status": "running"' in status.stdout
+    assert '"status": "interrupted"' in status.stdout
+    human = run_cli("extract", "status", "vsm-config", cwd=example_repo).stdout
+    assert "interrupted at step move: run `vsmctl extract resume vsm-config` or rollback" in human
     result = extract(example_repo, "resume", "vsm-config")
     assert result.returncode == 0, result.stderr
     assert_extracted(example_repo, "vsm-config", ["scaffold", "move", "shim"])
@@ -217,3 +223,428 @@ def test_bad_template_is_refused_before_anything_starts(example_repo):
     result = extract(example_repo, "subsystem", "vsm-config", "--template", str(example_repo / "no-such-template"))
     assert result.returncode == 2 and "no such folder" in result.stderr
     assert git.Repo(example_repo).active_branch.name == "main"
+
+
+# --- kills at every git operation (issue 16 item 1) ----------------------------------------------
+FAST_TESTS = "python -c \"import sys; sys.exit(0)\""
+KILL_PACKAGE = "vsm-s5-policy"
+
+
+@pytest.fixture(scope="module")
+def fast_repo_template(tmp_path_factory):
+    """The example repository with a test command that takes no time: the kill matrix checks git
+    and the event log, and the real suite runs in the tests above."""
+    import shutil
+
+    from conftest import EXAMPLE, ROADMAP
+
+    repo_dir = tmp_path_factory.mktemp("fast") / "repo"
+    shutil.copytree(EXAMPLE, repo_dir / MONOLITH, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    text = ROADMAP.read_text()
+    old = "test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests"
+    assert old in text
+    (repo_dir / "roadmap.yaml").write_text(text.replace(old, f"test_command: {FAST_TESTS}"))
+    repo = git.Repo.init(repo_dir, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test User")
+        cfg.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.index.commit("the monolith")
+    return repo_dir
+
+
+def _clone(template, dest):
+    import shutil
+
+    shutil.copytree(template, dest, symlinks=True)
+    return dest
+
+
+def fingerprint(repo):
+    """What an extraction left: the committed tree (the event log and flags.json by event types only,
+    their times differ between runs), the commit subjects since the base, a clean checkout."""
+    import json
+
+    r = git.Repo(repo)
+    assert not r.is_dirty(untracked_files=True)
+    files = [line for line in r.git.ls_tree("-r", "HEAD").splitlines()
+             if not line.endswith((".vsm/events.jsonl", ".vsm/flags.json"))]
+    subjects = [c.summary for c in r.iter_commits("main..HEAD")][::-1]
+    log = repo / ".vsm" / "events.jsonl"
+    events = [json.loads(line)["type"] for line in log.read_text().splitlines()] if log.exists() else []
+    return r.active_branch.name, files, subjects, events
+
+
+def _status(repo):
+    import json
+
+    result = run_cli("extract", "status", "--json", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["extractions"]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(fast_repo_template, tmp_path_factory):
+    """Per approach: every fault point an uninterrupted run passes, and what it leaves."""
+    runs = {}
+    for via in ("strangler", "abstraction"):
+        repo = _clone(fast_repo_template, tmp_path_factory.mktemp(via) / "repo")
+        trace = repo.parent / "points.txt"
+        result = extract(repo, "subsystem", KILL_PACKAGE, "--via", via, env={"VSMCTL_TRACE_POINTS": str(trace)})
+        assert result.returncode == 0, result.stderr
+        runs[via] = (trace.read_text().split(), fingerprint(repo))
+    return runs
+
+
+def _kill_then_recover(template, tmp_path, via, point, uninterrupted):
+    points, expected = uninterrupted[via]
+    assert point in points, f"{point} is not a fault point of a {via} run ({points})"
+    repo = _clone(template, tmp_path / "repo")
+    killed = extract(repo, "subsystem", KILL_PACKAGE, "--via", via, env={"VSMCTL_KILL_AT": point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    states = _status(repo)
+    if not states:
+        # killed before the branch existed: nothing to explain, and a rerun starts cleanly
+        assert point in ("start:after-worktree", "start:after-commit")
+        assert git.Repo(repo).active_branch.name == "main"
+        result = extract(repo, "subsystem", KILL_PACKAGE, "--via", via)
+    elif states[0]["status"] == "interrupted":
+        assert "interrupted at step" in states[0]["message"]
+        result = extract(repo, "resume", KILL_PACKAGE)
+    else:
+        assert states[0]["status"] == "done" and point.endswith("after-merge")
+        result = extract(repo, "status", KILL_PACKAGE)
+    assert result.returncode == 0, result.stderr
+    assert fingerprint(repo) == expected  # the same tree, no duplicate commits or events
+
+
+SOME_POINTS = [("strangler", "start:after-branch"), ("strangler", "step:move:after-commit"),
+               ("abstraction", "step:abstraction:after-merge")]
+SEQUENCES = {"strangler": ("scaffold", "move", "shim"), "abstraction": ("scaffold", "copy", "abstraction")}
+ALL_POINTS = [(via, f"start:after-{what}") for via in SEQUENCES
+              for what in ("worktree", "commit", "branch", "checkout")] + [
+    (via, f"step:{step}:after-{what}") for via, steps in SEQUENCES.items()
+    for step in steps for what in ("worktree", "apply", "stage", "commit", "merge")]
+
+
+@pytest.mark.parametrize(("via", "point"), SOME_POINTS)
+def test_a_kill_at_a_git_operation_resumes_to_the_same_tree(fast_repo_template, tmp_path, via, point, uninterrupted):
+    _kill_then_recover(fast_repo_template, tmp_path, via, point, uninterrupted)
+
+
+@MATRIX
+@pytest.mark.parametrize(("via", "point"), [p for p in ALL_POINTS if p not in SOME_POINTS])
+def test_a_kill_at_every_git_operation_resumes_to_the_same_tree(fast_repo_template, tmp_path, via, point,
+                                                                 uninterrupted):
+    _kill_then_recover(fast_repo_template, tmp_path, via, point, uninterrupted)
+
+
+def test_every_fault_point_is_in_the_matrix(uninterrupted):
+    for via, (points, _) in uninterrupted.items():
+        assert sorted(set(points)) == sorted(p for v, p in ALL_POINTS if v == via)
+
+
+# --- bad input and history (issue 16 item 8 and 9, issue 10 defect 9) -----------------------------
+def test_a_package_path_outside_the_repository_is_refused_even_in_dry_run(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    roadmap = repo / "roadmap.yaml"
+    roadmap.write_text(roadmap.read_text().replace("  vsm-config:\n", "  vsm-config:\n    path: ../../escaped\n", 1))
+    git.Repo(repo).git.commit("-am", "a path outside")
+    for args in (("--dry-run",), ()):
+        result = extract(repo, "subsystem", "vsm-config", *args)
+        assert result.returncode == 2 and "packages.vsm-config.path: expected a folder inside" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path.parent / "escaped").exists() and not (tmp_path / "escaped").exists()
+    assert [h.name for h in git.Repo(repo).heads] == ["main"]
+
+
+def test_status_of_a_path_is_refused(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    for command in (("status", "../../evil"), ("resume", "../evil"), ("rollback", "a..b"), ("finish", "/etc/x")):
+        result = extract(repo, *command)
+        assert result.returncode == 2 and "is not a package name" in result.stderr, result.stderr
+
+
+def test_a_template_with_tasks_is_refused_before_anything_is_written(fast_repo_template, tmp_path):
+    import shutil
+
+    from vsmctl.resources import templates_dir
+
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    template = tmp_path / "tasks-template"
+    shutil.copytree(templates_dir() / "python-package", template)
+    with open(template / "copier.yml", "a") as handle:
+        handle.write("_tasks:\n  - touch pwned\n")
+    before = fingerprint(repo)
+    result = extract(repo, "subsystem", "vsm-config", "--template", str(template))
+    assert result.returncode == 2 and "_tasks" in result.stderr
+    assert fingerprint(repo) == before and [h.name for h in git.Repo(repo).heads] == ["main"]
+    assert not list(tmp_path.rglob("pwned"))
+
+
+def test_rollback_refuses_to_drop_a_user_commit_unless_forced(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    assert extract(repo, "subsystem", KILL_PACKAGE).returncode == 0
+    (repo / "NOTES.md").write_text("my work\n")
+    r = git.Repo(repo)
+    r.git.add("NOTES.md")
+    r.git.commit("-m", "my notes on the migration branch")
+    mine = r.head.commit.hexsha
+    for args in (("--to", "move"), ()):
+        result = extract(repo, "rollback", KILL_PACKAGE, *args)
+        assert result.returncode == 2 and mine[:8] in result.stderr and "my notes" in result.stderr
+        assert r.head.commit.hexsha == mine
+    result = extract(repo, "rollback", KILL_PACKAGE, "--to", "move", "--force")
+    assert result.returncode == 0, result.stderr
+    assert not (repo / "NOTES.md").exists()
+    assert _status(repo)[0]["remaining"] == ["move", "shim"]
+
+
+def test_an_ignored_vsm_folder_is_handled(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    (repo / ".gitignore").write_text(".vsm/\n")
+    r = git.Repo(repo)
+    r.git.add(".gitignore")
+    r.git.commit("-m", "ignore .vsm")
+    result = extract(repo, "subsystem", KILL_PACKAGE, "--via", "abstraction")
+    assert result.returncode == 0, result.stderr
+    tracked = r.git.ls_files(".vsm").split()
+    assert tracked == [".vsm/events.jsonl", ".vsm/flags.json"]
+    assert _status(repo)[0]["status"] == "done"
+
+
+def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
+    repo = _clone(fast_repo_template, tmp_path / "repo")
+    (repo / ".vsm").mkdir()
+    (repo / ".vsm" / ".gitignore").write_text("cache/\n")
+    result = extract(repo, "subsystem", KILL_PACKAGE)
+    assert result.returncode == 2 and ".vsm/.gitignore" in result.stderr
+
+
+# --- gates: typed data, evaluated to typed results -------------------------------------------------
+def test_gates_evaluate_to_typed_results(tmp_path):
+    from vsmctl.flags import changes
+    from vsmctl.flags.store import FlagStore
+    from vsmctl.roadmap.model import Gates
+    from vsmctl.strangler.gates import evaluate
+    from vsmctl.strangler.moves import Moves
+    from vsmctl.strangler.plan import ExtractionPlan
+    from vsmctl.workspace import Workspace
+
+    (tmp_path / ".git").mkdir()
+    plan = ExtractionPlan("vsm-x", "vsm_x", "packages/vsm-x", ".", Moves({"a": "vsm_x"}), (), (), "abstraction",
+                          "extract.vsm-x")
+    store = FlagStore(Workspace(tmp_path))
+    store.change(plan.flag, "created", changes.create(changes.cutover_flag(plan.flag, "vsm-x", "2026-01-01")), "t")
+
+    def held(gates, violations=None):
+        return {r.name: r.held for r in evaluate(tmp_path, plan, gates, violations)}
+
+    assert held(Gates(tests="pass", flag_rollout=100, soak=0)) == {"tests": True, "flag_rollout": False,
+                                                                   "soak": False}
+    store.change(plan.flag, "flipped", changes.flip(plan.flag, True), "t")
+    assert held(Gates(flag_rollout=100, soak=0)) == {"flag_rollout": True, "soak": True}
+    assert held(Gates(soak=86400)) == {"soak": False}  # at 100% for seconds, not a day
+    assert held(Gates(parallel_run_match=99.9, min_samples=10)) == {"parallel_run": False}  # no observations
+    assert held(Gates(violations=0), lambda: 2) == {"violations": False}
+    assert held(Gates(violations=2), lambda: 2) == {"violations": True}
+    assert held(Gates(api_compatible=True)) == {"api_compatible": False}  # never claimed unchecked
+
+
+def test_steps_are_a_registry_of_classes_with_plan_and_apply():
+    from vsmctl.strangler.steps import REGISTRY, SEQUENCES, sequence
+
+    assert set(REGISTRY) == {"scaffold", "move", "copy", "shim", "abstraction", "finish"}
+    assert all(callable(s.plan) and callable(s.apply) for s in REGISTRY.values())
+    assert sequence("strangler", no_shims=True) == ["scaffold", "move"]
+    assert all(set(steps) <= set(REGISTRY) for steps in SEQUENCES.values())
+
+
+# --- real project shapes (issue 10) ---------------------------------------------------------------
+def src_layout_project(root, test_command="python -m pytest -q -p no:cacheprovider"):
+    """A src-layout project whose tests live outside `monolith:` and turn warnings into errors."""
+    from conftest import write_tree
+
+    write_tree(root, {
+        "pyproject.toml": """
+            [project]
+            name = "shop"
+            version = "1.0"
+            requires-python = ">=3.10"
+
+            [tool.pytest.ini_options]
+            pythonpath = ["src"]
+            testpaths = ["tests"]
+            filterwarnings = ["error"]
+            """,
+        "roadmap.yaml": f"""
+            monolith: src
+            test_command: {test_command}
+            packages:
+              shop-billing:
+                category: core
+                modules: [shop.billing]
+            """,
+        "src/shop/__init__.py": "",
+        "src/shop/app.py": "from shop.billing.invoice import total\n\n\ndef run():\n    return total([1, 2])\n",
+        "src/shop/billing/__init__.py": "from shop.billing.invoice import total\n\n__all__ = ['total']\n",
+        "src/shop/billing/invoice.py": "def total(items):\n    return sum(items)\n",
+        "tests/conftest.py": "import shop.billing.invoice  # noqa: F401\n",
+        "tests/test_shop.py": """
+            from unittest import mock
+
+            import shop.billing
+            from shop.app import run
+            from shop.billing import invoice
+
+
+            def test_total():
+                assert invoice.total([1, 2, 3]) == 6 and shop.billing.total([1]) == 1
+
+
+            def test_run_patched():
+                with mock.patch("shop.billing.invoice.total", return_value=42):
+                    assert run() == 3  # app bound total at import time
+            """,
+        "scripts/report.py": "from shop.billing.invoice import total\n\nprint(total([1]))\n",
+    })
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test User")
+        cfg.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.index.commit("the shop")
+    return root
+
+
+def test_importers_outside_the_monolith_folder_are_rewritten(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # tests, conftest and scripts: rewritten, so nothing imports through a shim (filterwarnings = error)
+    assert "from shop_billing import invoice" in (repo / "tests" / "test_shop.py").read_text()
+    assert 'mock.patch("shop_billing.invoice.total"' in (repo / "tests" / "test_shop.py").read_text()
+    assert "import shop_billing.invoice" in (repo / "tests" / "conftest.py").read_text()
+    assert "from shop_billing.invoice import total" in (repo / "scripts" / "report.py").read_text()
+    for path in repo.rglob("*.py"):
+        text = path.read_text()
+        if "vsmctl extract" not in text:  # not a shim itself
+            assert "shop.billing" not in text, path
+
+
+def test_a_package_shim_is_the_new_package_itself(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    assert extract(repo, "subsystem", "shop-billing").returncode == 0
+    code = ("import sys, warnings; warnings.simplefilter('ignore'); sys.path[:0] = ['src', 'packages/shop-billing']\n"
+            "from unittest import mock\n"
+            "import shop.billing, shop_billing, shop.billing.invoice as old, shop_billing.invoice as new\n"
+            "with mock.patch('shop.billing.invoice.total', return_value=7):\n    patched = new.total([1])\n"
+            "print(shop.billing is shop_billing, old is new, patched, new.__spec__.name,\n"
+            "      sorted(m for m in sys.modules if 'billing' in m))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[0] == ("True True 7 shop_billing.invoice ['shop.billing', 'shop.billing.invoice', "
+                                         "'shop_billing', 'shop_billing.invoice']")
+
+
+def _venv_with_editable_install(repo, pth_line):
+    """The repository's own .venv, the monolith installed in it in editable mode (a .pth naming
+    the checkout's src, as hatchling and setuptools write), the test tools from vsmctl's env."""
+    import sysconfig
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(repo / ".venv")], check=True)
+    site = next((repo / ".venv" / "lib").glob("python3*/site-packages"))
+    (site / "test_tools.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (site / "_shop_editable.pth").write_text(pth_line + "\n")
+    (repo / ".gitignore").write_text(".venv/\n")
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "installed in a venv")
+
+
+def test_steps_test_the_worktree_code_in_the_monolith_venv(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('pythonpath = ["src"]\n', ""))  # the install provides it
+    _venv_with_editable_install(repo, str(repo / "src"))
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    python = repo / ".venv" / "bin" / "python"
+    worktree = repo / ".git" / "vsmctl" / "worktrees" / "shop-billing"
+    assert f"with {python} (the repository's .venv)" in result.stderr
+    assert f"shop from {worktree / 'src' / 'shop' / '__init__.py'}" in result.stderr
+    assert f"shop_billing from {worktree / 'packages' / 'shop-billing' / 'shop_billing' / '__init__.py'}" in \
+        result.stderr
+
+
+def test_a_step_whose_tests_would_import_the_checkout_fails(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    # an install that puts the user's checkout before everything (PYTHONPATH included)
+    _venv_with_editable_install(repo, f"import sys; sys.path.insert(0, {str(repo / 'src')!r})")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 1
+    assert "imports code from outside the step's worktree (shop from " + str(repo / "src") in result.stderr
+    assert git.Repo(repo).head.commit.summary == "vsmctl extract shop-billing: started (strangler)"
+
+
+def test_pre_existing_failures_do_not_fail_a_step_but_new_ones_do(tmp_path):
+    from conftest import write_tree
+
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {"tests/test_known.py": "def test_known_bug():\n    assert 1 + 1 == 3\n"})
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "a known failing test")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.count("failed before the extraction already") == 1
+    assert "tests.test_known::test_known_bug" in result.stderr
+
+    repo = src_layout_project(tmp_path / "shop2")
+    write_tree(repo, {"tests/test_known.py": """
+        import os
+
+
+        def test_known_bug():
+            assert 1 + 1 == 3
+
+
+        def test_the_file_is_where_it_was():
+            assert os.path.exists("src/shop/billing/invoice.py")
+        """})
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "a known failing test and one the move breaks")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 1 and "the tests failed after step 'move'" in result.stderr
+    assert r.head.commit.summary == "vsmctl extract shop-billing: step 1/3 scaffold"
+
+
+def test_the_extracted_package_declares_what_it_needs(tmp_path):
+    import tomllib
+
+    from conftest import write_tree
+
+    repo = src_layout_project(tmp_path / "shop")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.10"\n',
+                                                       'requires-python = ">=3.10"\ndependencies = ["PyYAML>=6.0"]\n'))
+    write_tree(repo, {
+        "src/shop/util.py": "def money(x):\n    return round(x, 2)\n",
+        "src/shop/billing/invoice.py": "import json\n\nimport yaml\n\nfrom shop.util import money\n\n\n"
+                                       "def total(items):\n    return money(sum(items))\n",
+    })
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "billing uses yaml and the monolith's util")
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = repo / "packages" / "shop-billing"
+    project = tomllib.loads((new / "pyproject.toml").read_text())["project"]
+    # the monolith's own specifier for yaml's distribution; the monolith, which the moved code imports
+    assert project["dependencies"] == ["PyYAML>=6.0", "shop"]
+    assert project["requires-python"] == ">=3.10"
+    moved_tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                  "packages/shop-billing/tests/test_moved_modules.py"], cwd=repo, capture_output=True,
+                                 text=True, env={**os.environ, "PYTHONPATH": "src:packages/shop-billing"})
+    assert moved_tests.returncode == 0 and "2 passed" in moved_tests.stdout, moved_tests.stdout

@@ -193,3 +193,35 @@ def test_two_processes_flipping_a_thousand_times_each(ws):
         assert cur.data["before"] == prev.data["after"]
     snapshot = json.loads((ws / ".vsm" / "flags.json").read_text())
     assert snapshot["last_seq"] == 2001 and snapshot["flags"][FLAG] == log[-1].data["after"]
+
+
+# --- the flag changes themselves: pure functions, shared by the CLI and extraction -----------------
+def test_flag_changes_are_pure_functions():
+    import copy
+
+    import pytest
+
+    from vsmctl.errors import InputError
+    from vsmctl.flags import changes
+    from vsmctl.flags.model import validate
+
+    flag = changes.cutover_flag("extract.vsm-x", "vsm-x", "2026-11-27T00:00:00Z")
+    assert validate(copy.deepcopy(flag)) == flag
+    assert flag["state"] == "enabled" and flag["default_variant"] == "off" and flag["rollout"] is None
+    assert changes.create(flag)(None) is flag
+    with pytest.raises(InputError, match="exists already"):
+        changes.create(flag)(flag)
+    half = changes.flip("extract.vsm-x", True, 50)(copy.deepcopy(flag))
+    assert half["rollout"] == {"percent": 50, "variant": "on", "by": "targetingKey"}
+    off = changes.flip("extract.vsm-x", False)(copy.deepcopy(half))
+    assert off["state"] == "disabled" and off["rollout"] == half["rollout"]
+    with pytest.raises(InputError, match="unknown flag"):
+        changes.flip("nope", True)(None)
+    rule = {"attribute": "country", "op": "in", "values": ["de"], "variant": "on"}
+    updated = changes.update("extract.vsm-x", changes.Settings(rules=(rule,), percent=10, owner="team"))(
+        copy.deepcopy(flag))
+    assert updated["rules"] == [rule] and updated["rollout"]["percent"] == 10 and updated["owner"] == "team"
+    cleared = changes.update("extract.vsm-x", changes.Settings(clear_rules=True))(copy.deepcopy(updated))
+    assert cleared["rules"] == []
+    assert changes.Settings().empty and not changes.Settings(clear_rules=True).empty
+    assert changes.restore(None)(flag) is None

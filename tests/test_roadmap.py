@@ -37,6 +37,25 @@ def test_repository_roadmap_is_the_vsm_plan():
         (lambda d: d["packages"]["vsm-core"].update(colour="red"), "packages.vsm-core.colour"),
         (lambda d: d.update(phases=[{"name": "P", "packages": ["ghost"]}]), "phases[0].packages"),
         (lambda d: d.update(version=2), "version: expected 1"),
+        # gates are data: known names, typed thresholds
+        (lambda d: d["phases"][0].update(gates={"flag_rolout": 100}), "phases[0].gates.flag_rolout: expected a known"),
+        (lambda d: d["phases"][0].update(gates={"parallel_run_match": "lots"}),
+         "phases[0].gates.parallel_run_match: expected a percentage from 0 to 100"),
+        (lambda d: d["phases"][1].update(gates={"flag_rollout": 101}), "phases[1].gates.flag_rollout"),
+        (lambda d: d["phases"][1].update(gates={"min_samples": -1}), "phases[1].gates.min_samples"),
+        (lambda d: d["phases"][1].update(gates={"soak": "a while"}), "expected a duration like 30m"),
+        (lambda d: d["phases"][1].update(gates={"api_compatible": "yes"}), "gates.api_compatible: expected true"),
+        (lambda d: d["phases"][1].update(gates={"tests": "fail"}), "gates.tests: expected pass"),
+        (lambda d: d["phases"][1].update(gates=[1]), "phases[1].gates: expected a mapping"),
+        # paths stay inside the repository, names are usable as git branch names, no cycles
+        (lambda d: d["packages"]["vsm-core"].update(path="../../outside"), "packages.vsm-core.path: expected a folder"),
+        (lambda d: d["packages"]["vsm-core"].update(path="/tmp/outside"), "packages.vsm-core.path"),
+        (lambda d: d["packages"]["vsm-core"].update(path="packages/../../x"), "(not outside it)"),
+        (lambda d: d.update(monolith="../elsewhere"), "monolith: expected"),
+        (lambda d: d["packages"].update({"a..b": {"category": "core"}}), "packages.a..b: expected a package name"),
+        (lambda d: d["packages"].update({"../evil": {"category": "core"}}), "it names a git branch"),
+        (lambda d: (d["packages"]["vsm-core"].update(depends_on=["vsm-config"]),
+                    d["packages"]["vsm-config"].update(depends_on=["vsm-core"])), "no dependency cycle"),
     ],
 )
 def test_invalid_roadmaps_name_file_key_and_expectation(mutate, message):
@@ -84,3 +103,15 @@ def test_example_roadmap_assignment():
     assert result.package_of["vsm.s3.audit"] == "vsm-s3-control"
     assert result.package_of["vsm.algedonic.channel"] == "vsm-core"
     assert set(result.unassigned) == {"vsm", "vsm.app", "vsm.plugins.audit_hooks", "vsm.plugins.variety_amplifier"}
+
+
+def test_gates_are_typed():
+    data = yaml.safe_load(ROADMAP.read_text())
+    data["phases"][0]["gates"] = {"tests": "pass", "flag_rollout": 100, "parallel_run_match": 99.9,
+                                  "latency_ratio": 1.5, "min_samples": 100, "soak": "24h", "api_compatible": True,
+                                  "violations": 0}
+    gates = parse_roadmap(data).phases[0].gates
+    assert gates.flag_rollout == 100.0 and gates.soak == 86400.0 and gates.min_samples == 100
+    assert gates.asked()["api_compatible"] is True and gates.violations == 0
+    assert parse_roadmap(yaml.safe_load(ROADMAP.read_text())).phases[1].gates.asked() == {
+        "tests": "pass", "flag_rollout": 100.0}

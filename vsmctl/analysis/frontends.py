@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vsmctl.analysis.elixir.frontend import ElixirFrontend
 from vsmctl.analysis.frontend import Frontend
 from vsmctl.analysis.python.frontend import PythonFrontend
 from vsmctl.errors import InputError
 
-FRONTENDS: list[Frontend] = [PythonFrontend()]
+# Elixir first: a mix.exs at the top is an unmistakable claim, where a Python claim (any folder
+# with an __init__.py) can be a Mix project's helper scripts.
+FRONTENDS: list[Frontend] = [ElixirFrontend(), PythonFrontend()]
 
 
 def languages() -> tuple[str, ...]:

@@ -13,7 +13,16 @@ from vsmctl.analysis.cycles import Breakers, Cycle, minimum_breakers, strongly_c
 from vsmctl.analysis.frontend import Progress
 from vsmctl.analysis.frontends import frontend_for
 from vsmctl.analysis.metrics import GroupMetrics, component_of_factory, group_metrics
-from vsmctl.analysis.model import KIND_ORDER, KINDS_OF, TYPE_CHECKING, ImportSite, ModuleGraph, Problem, edge_kind
+from vsmctl.analysis.model import (
+    COMPILE,
+    KIND_ORDER,
+    KINDS_OF,
+    TYPE_CHECKING,
+    ImportSite,
+    ModuleGraph,
+    Problem,
+    edge_kind,
+)
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment, assign
@@ -73,6 +82,9 @@ class AnalysisReport:
     breakers: Breakers | None = None
     monolith_imports: dict[str, tuple[ImportSite, ...]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # Members of the module and package cycles that hold a compile-time edge (Elixir): a change
+    # to any member recompiles the others, and no member can leave before the edge is cut.
+    compile_time_cycles: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -159,9 +171,11 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
         fan_out[a] += 1
         fan_in[b] += 1
     warnings = [f"{p.location(graph.repo_prefix)}: {p.message}" for p in graph.problems]
+    compile_edges = {k for k, sites in edges.items() if edge_kind(sites) == COMPILE}
     if roadmap is None:
         modules = tuple(_module_metrics(graph, fan_in, fan_out, {}))
-        return AnalysisReport(graph, cached, None, components, modules, cycles, warnings=tuple(warnings))
+        return AnalysisReport(graph, cached, None, components, modules, cycles, warnings=tuple(warnings),
+                              compile_time_cycles=compile_time_cycles(cycles, compile_edges))
 
     assignment = assign(roadmap, graph.modules)
     package_of = assignment.package_of
@@ -178,13 +192,17 @@ def build_report(graph: ModuleGraph, roadmap: Roadmap | None, cached: bool = Fal
     # edges are the plan; a cycle through them is closed by an import the roadmap does not allow.
     costs = {(e.source, e.target): e.weight + (0 if not e.declared else DECLARED_COST)
              for e in package_edges if e.kind != TYPE_CHECKING}
+    package_cycles = tuple(strongly_connected(runtime))
+    compile_packages = {(e.source, e.target) for e in package_edges if e.kind == COMPILE}
     return AnalysisReport(
         graph=graph, cached=cached, roadmap=roadmap, components=components, modules=modules,
         cycles=cycles, assignment=assignment, packages=packages, package_edges=tuple(package_edges),
-        violations=tuple(violations), package_cycles=tuple(strongly_connected(runtime)),
+        violations=tuple(violations), package_cycles=package_cycles,
         breakers=minimum_breakers(costs),
         monolith_imports={k: tuple(v) for k, v in sorted(monolith_imports.items())},
         warnings=tuple(warnings),
+        compile_time_cycles=compile_time_cycles(cycles, compile_edges)
+        | compile_time_cycles(package_cycles, compile_packages),
     )
 
 
@@ -224,6 +242,22 @@ def _violation(roadmap: Roadmap, edge: PackageEdge) -> Violation | None:
         return Violation(a, b, "upward", f"{a} ({roadmap.package(a).category}) imports {b} "
                          f"({roadmap.package(b).category}): dependencies must point down the layers", sites)
     return Violation(a, b, "undeclared", f"{a} imports {b}, which is not in its depends_on", sites)
+
+
+def compile_time_cycles(cycles: tuple[Cycle, ...], compile_edges: set[tuple[str, str]]) -> frozenset[tuple[str, ...]]:
+    """The cycles (by members) with a compile-time edge between two of their members.
+
+    Such a cycle is compile-connected, as `mix xref` says: editing any member recompiles the
+    module that needs another at compile time, and through the cycle every member with it. A
+    runtime cycle costs nothing at build time and can be cut behind a behaviour; this one must
+    lose its compile-time edge first (a macro or module-body call turned into a runtime call).
+    """
+    found = set()
+    for cycle in cycles:
+        members = set(cycle.members)
+        if any(a in members and b in members for a, b in compile_edges):
+            found.add(cycle.members)
+    return frozenset(found)
 
 
 def _kind_rank(kind: str) -> int:

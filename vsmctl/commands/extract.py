@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from vsmctl.commands.common import emit_json, stdout_console
 
@@ -54,7 +55,7 @@ def subsystem(
     state = service.extract(workspace, name, via, roadmap, monolith, template, no_shims, _actor(actor, workspace),
                             lambda message: typer.echo(f"{name}: {message}", err=True))
     typer.echo(f"{name}: extracted ({via}) on branch {state.branch}: "
-               + ", ".join(f"{d['step']} {d['commit'][:8]}" for d in state.done))
+               + ", ".join(f"{d.step} {d.commit[:8]}" for d in state.done))
     if via == "abstraction":
         typer.echo(f"cut over with `vsmctl flag flip extract.{name} on` (off rolls back)")
 
@@ -62,44 +63,53 @@ def subsystem(
 @app.command("status")
 def status(name: str | None = typer.Argument(None), as_json: bool = typer.Option(False, "--json"),
            workspace: Path = WORKSPACE) -> None:
-    """Extractions in this repository: steps done and what remains."""
-    from dataclasses import asdict
+    """Extractions in this repository (from their branches and events): steps done and what remains."""
+    from vsmctl.strangler import service
 
-    from vsmctl.strangler.runner import Extraction
-
-    ex = Extraction(workspace)
-    states = [ex.load(name)] if name else ex.all_states()
+    states = service.status(workspace, name)
     if as_json:
-        emit_json({"version": 1, "extractions": [{k: v for k, v in asdict(s).items() if k != "plan"}
-                                                   for s in states]})
+        emit_json({"version": 1, "extractions": [
+            {"name": s.name, "mode": s.mode, "status": s.status, "branch": s.branch, "base_branch": s.base_branch,
+             "base_commit": s.base_commit, "steps": list(s.steps),
+             "done": [{"step": d.step, "commit": d.commit, "event": d.event} for d in s.done],
+             "remaining": s.remaining, "user_commits": list(s.foreign), "message": s.describe()}
+            for s in states]})
         return
     console = stdout_console()
     if not states:
         console.print("no extractions yet")
     for s in states:
-        done = ", ".join(f"{d['step']} ({d['commit'][:8]})" for d in s.done) or "none"
-        console.print(f"[bold]{s.name}[/] ({s.mode}) {s.status} on {s.branch}; done: {done}; "
-                      f"remaining: {', '.join(s.remaining) or 'none'}", highlight=False)
+        done = ", ".join(f"{d.step} ({d.commit[:8]})" for d in s.done) or "none"
+        console.print(f"[bold]{escape(s.name)}[/] ({s.mode}) {escape(s.describe())} on {escape(s.branch)}; "
+                      f"done: {done}; remaining: {', '.join(s.remaining) or 'none'}", highlight=False)
 
 
 @app.command("resume")
 def resume(name: str = typer.Argument(...), actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
     """Go on with an extraction that was interrupted or whose step failed."""
-    from vsmctl.strangler.runner import Extraction
+    from vsmctl.strangler import service
 
-    state = Extraction(workspace, lambda m: typer.echo(f"{name}: {m}", err=True)).resume(name, _actor(actor, workspace))
-    typer.echo(f"{name}: {state.status}")
+    state = service.resume(workspace, name, _actor(actor, workspace), lambda m: typer.echo(f"{name}: {m}", err=True))
+    typer.echo(f"{name}: {state.describe()}")
 
 
 @app.command("rollback")
 def rollback(name: str = typer.Argument(...),
              to: str | None = typer.Option(None, "--to", help="A step name: go back to just before it."),
+             force: bool = typer.Option(False, "--force", help="Also drop commits you made on the migration branch."),
              actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
     """Return the tree to its state before the extraction (or before a step), recorded as an event."""
-    from vsmctl.strangler.runner import Extraction
+    from vsmctl.strangler import service
 
-    event = Extraction(workspace).rollback(name, to, _actor(actor, workspace))
+    event = service.rollback(workspace, name, to, _actor(actor, workspace), force)
     typer.echo(f"{name}: rolled back {'to before ' + to if to else 'to before the extraction'} ({event})")
+
+
+def _new_violations(root: Path, roadmap: Path | None) -> int:
+    """For the `violations` gate: what `vsmctl check` would report as new."""
+    from vsmctl.check.service import run_check
+
+    return len(run_check(root, roadmap, use_cache=False).new)
 
 
 @app.command("finish")
@@ -108,6 +118,6 @@ def finish(name: str = typer.Argument(...), roadmap: Path | None = ROADMAP, acto
     """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
     from vsmctl.strangler import service
 
-    notes = service.finish(workspace, name, roadmap, _actor(actor, workspace))
-    typer.echo("\n".join(["gates:", *[f"  {n}" for n in notes]]))
+    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations)
+    typer.echo("\n".join(["gates:", *[f"  {r.name}: {r.detail}" for r in results]]))
     typer.echo(f"{name}: old code removed")

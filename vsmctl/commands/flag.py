@@ -57,13 +57,6 @@ def _publish(store: Any, backend: str) -> None:
     typer.echo(f"published to {backend} ({heard} client(s) listening)")
 
 
-def _boolean_on_variant(flag: dict[str, Any]) -> str:
-    for name, value in flag["variants"].items():
-        if value is True:
-            return name
-    raise InputError(f"{flag['key']}: no variant serves true")
-
-
 @app.command("create")
 def create(
     name: str = typer.Argument(..., help="Flag key, e.g. extract.vsm-s3-control"),
@@ -83,6 +76,7 @@ def create(
     Example: vsmctl flag create extract.vsm-s3-control --owner platform --expires 2027-03-31
     """
     from vsmctl.events import now_iso
+    from vsmctl.flags import changes
     from vsmctl.flags.model import FlagError, parse_value
 
     try:
@@ -101,19 +95,8 @@ def create(
         raise InputError(f"--variants: {exc}") from None
     if expires is not None:
         _check_date(expires)
-    definition: dict[str, Any] = {
-        "key": name, "type": flag_type, "state": "enabled", "variants": parsed,
-        "default_variant": default or ("off" if flag_type == "boolean" and "off" in parsed else next(iter(parsed))),
-        "rules": [], "rollout": None, "owner": owner, "description": description,
-        "created": now_iso(), "expires": expires,
-    }
-
-    def mutate(current: dict[str, Any] | None) -> dict[str, Any]:
-        if current is not None:
-            raise InputError(f"flag '{name}' exists already (vsmctl flag show {name})")
-        return definition
-
-    _apply(workspace, name, "created", mutate, reason, actor, backend)
+    definition = changes.new_flag(name, flag_type, parsed, now_iso(), default, owner, description, expires)
+    _apply(workspace, name, "created", changes.create(definition), reason, actor, backend)
 
 
 def _check_date(text: str) -> None:
@@ -151,26 +134,10 @@ def flip(
     if state == "off" and percent is not None:
         raise InputError("--percent goes with on")
 
-    def mutate(flag: dict[str, Any] | None) -> dict[str, Any]:
-        if flag is None:
-            raise InputError(f"unknown flag '{name}' (create it: vsmctl flag create {name})")
-        if state == "off":
-            flag["state"] = "disabled"
-            return flag
-        flag["state"] = "enabled"
-        if flag.get("type", "boolean") == "boolean":
-            by = (flag.get("rollout") or {}).get("by", "targetingKey")
-            flag["rollout"] = {"percent": 100.0 if percent is None else percent,
-                               "variant": _boolean_on_variant(flag), "by": by}
-        elif percent is not None:
-            if not flag.get("rollout"):
-                raise InputError(
-                    f"{name}: set the rollout variant first: vsmctl flag set {name} --percent N --variant V"
-                )
-            flag["rollout"]["percent"] = percent
-        return flag
+    from vsmctl.flags import changes
 
-    _apply(workspace, name, "flipped", mutate, reason, actor, backend, {"to": state, "percent": percent})
+    _apply(workspace, name, "flipped", changes.flip(name, state == "on", percent), reason, actor, backend,
+           {"to": state, "percent": percent})
 
 
 @app.command("set")
@@ -193,6 +160,7 @@ def set_(
 
     Example: vsmctl flag set extract.vsm-s3-control --rule 'country in de,fr -> on' --percent 25
     """
+    from vsmctl.flags import changes
     from vsmctl.flags.model import FlagError, parse_rule
 
     _check_percent(percent)
@@ -202,30 +170,11 @@ def set_(
         rules = [parse_rule(r) for r in rule]
     except FlagError as exc:
         raise InputError(str(exc)) from None
-    if not any((rules, clear_rules, percent is not None, variant, by, default, owner, description, expires)):
+    settings = changes.Settings(tuple(rules), clear_rules, percent, variant, by, default, owner, description, expires)
+    if settings.empty:
         raise InputError("nothing to set: give --rule, --percent, --variant, --by, --default, --owner, ...")
 
-    def mutate(flag: dict[str, Any] | None) -> dict[str, Any]:
-        if flag is None:
-            raise InputError(f"unknown flag '{name}' (create it: vsmctl flag create {name})")
-        if clear_rules:
-            flag["rules"] = []
-        flag["rules"] = list(flag.get("rules") or []) + rules
-        if percent is not None or variant or by:
-            current = flag.get("rollout") or {}
-            chosen = variant or current.get("variant") or (
-                _boolean_on_variant(flag) if flag.get("type", "boolean") == "boolean" else None)
-            if chosen is None:
-                raise InputError(f"{name}: --variant is needed for the rollout of a {flag['type']} flag")
-            flag["rollout"] = {"percent": percent if percent is not None else current.get("percent", 100.0),
-                               "variant": chosen, "by": by or current.get("by", "targetingKey")}
-        for field, value in (("default_variant", default), ("owner", owner), ("description", description),
-                             ("expires", expires)):
-            if value is not None:
-                flag[field] = value
-        return flag
-
-    _apply(workspace, name, "updated", mutate, reason, actor, backend)
+    _apply(workspace, name, "updated", changes.update(name, settings), reason, actor, backend)
 
 
 @app.command("list")
@@ -332,12 +281,10 @@ def rollback(
     Example: vsmctl flag rollback extract.vsm-s3-control --to e7 --reason "errors at 50%"
     """
     store = _store(workspace)
+    from vsmctl.flags import changes
+
     target, event = store.state_at(name, to)
-
-    def mutate(_flag: dict[str, Any] | None) -> dict[str, Any] | None:
-        return target
-
-    _apply(workspace, name, "rolled_back", mutate, reason, actor, backend, {"to_event": event.id})
+    _apply(workspace, name, "rolled_back", changes.restore(target), reason, actor, backend, {"to_event": event.id})
 
 
 @app.command("export")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from vsmctl.analysis.cycles import Cycle
 from vsmctl.analysis.model import KIND_LABELS, ImportSite, ModuleGraph
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.render.tables import new_table, print_table
@@ -64,7 +65,8 @@ def _print_graph(console: Console, report: AnalysisReport) -> None:
     if report.cycles:
         console.print(f"[bold]Import cycles[/] ({len(report.cycles)}, largest first; TYPE_CHECKING imports left out)")
         for cycle in report.cycles:
-            console.print(f"  {len(cycle.members)} modules: {' → '.join(cycle.example)}", highlight=False)
+            console.print(f"  {len(cycle.members)} modules: {' → '.join(cycle.example)}{_cycle_kind(report, cycle)}",
+                          highlight=False)
     else:
         console.print("[green]No import cycles.[/]")
 
@@ -104,11 +106,20 @@ def _print_violations(console: Console, report: AnalysisReport) -> None:
             _sites(console, graph, sites)
 
 
+def _cycle_kind(report: AnalysisReport, cycle: Cycle) -> str:
+    """Elixir's cycles come in two kinds that cost differently; Python's need no label."""
+    if cycle.members in report.compile_time_cycles:
+        return "\n    compile-time: every change recompiles the cycle, and it blocks a clean split until cut"
+    if report.graph.language == "elixir":
+        return "  (runtime only: no recompiles; cut it behind a behaviour)"
+    return ""
+
+
 def _print_package_cycles(console: Console, report: AnalysisReport) -> None:
     if report.package_cycles:
         console.print(f"[bold]Package cycles[/] ({len(report.package_cycles)})")
         for cycle in report.package_cycles:
-            console.print(f"  {' → '.join(cycle.example)}", highlight=False)
+            console.print(f"  {' → '.join(cycle.example)}{_cycle_kind(report, cycle)}", highlight=False)
     if report.breakers and report.breakers.edges:
         how = "" if report.breakers.exact else " (greedy estimate: a cycle was too large for exact search)"
         console.print(f"[bold]Remove or invert these {len(report.breakers.edges)} package edge(s) to make the "

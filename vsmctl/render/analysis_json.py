@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from vsmctl.analysis.cycles import Cycle
 from vsmctl.analysis.model import ImportSite, ModuleGraph, edge_kind
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.roadmap.model import Roadmap
@@ -59,7 +60,7 @@ def _graph_part(report: AnalysisReport) -> dict[str, Any]:
             {"importer": a, "imported": b, "imports": len(sites), "kind": edge_kind(sites)}
             for (a, b), sites in sorted(edges.items())
         ],
-        "cycles": [{"members": list(c.members), "example": list(c.example)} for c in report.cycles],
+        "cycles": [_cycle(report, c) for c in report.cycles],
     }
 
 
@@ -91,8 +92,7 @@ def _roadmap_part(report: AnalysisReport, roadmap: Roadmap, assignment: Assignme
              "sites": [site_dict(graph, s) for s in v.sites]}
             for v in report.violations
         ],
-        "package_cycles": [{"members": list(c.members), "example": list(c.example)}
-                           for c in report.package_cycles],
+        "package_cycles": [_cycle(report, c) for c in report.package_cycles],
         "cycle_breakers": _breakers(report),
         "monolith_imports": {
             pkg: [site_dict(graph, s) for s in sites] for pkg, sites in report.monolith_imports.items()
@@ -122,3 +122,8 @@ def report_to_dict(report: AnalysisReport) -> dict[str, Any]:
         doc.update(_roadmap_part(report, report.roadmap, report.assignment))
     doc["warnings"] = list(report.warnings)
     return doc
+
+
+def _cycle(report: AnalysisReport, cycle: Cycle) -> dict[str, Any]:
+    return {"members": list(cycle.members), "example": list(cycle.example),
+            "compile_time": cycle.members in report.compile_time_cycles}

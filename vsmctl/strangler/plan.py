@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from vsmctl.errors import InputError
 from vsmctl.roadmap.model import Roadmap, TargetPackage
 from vsmctl.roadmap.patterns import assign
-from vsmctl.strangler.codemods import Moves, mentions
+from vsmctl.strangler.moves import Moves
 
 SKIP_DIRS = {".git", ".vsm", "__pycache__", ".venv", "venv", "node_modules", ".ci-venv", ".tox", "build", "dist"}
 
@@ -34,6 +36,20 @@ class ExtractionPlan:
     importers: tuple[str, ...]  # files outside the moved code that may import it (relative)
     mode: str  # strangler or abstraction
     flag: str
+    language: str = "python"  # which codemod backend carries out the steps
+
+
+def plan_to_dict(plan: ExtractionPlan) -> dict[str, Any]:
+    d = asdict(plan)
+    d["moves"] = plan.moves.mapping
+    return d
+
+
+def plan_from_dict(d: dict[str, Any]) -> ExtractionPlan:
+    return ExtractionPlan(package=d["package"], import_name=d["import_name"], package_dir=d["package_dir"],
+                          source_root=d["source_root"], moves=Moves(dict(d["moves"])),
+                          files=tuple(MovedFile(**f) for f in d["files"]), importers=tuple(d["importers"]),
+                          mode=d["mode"], flag=d["flag"], language=d.get("language", "python"))
 
 
 def import_name_for(package: str) -> str:
@@ -47,74 +63,112 @@ def _roots(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if not any(m.startswith(o + ".") for o in modules if o != m))
 
 
-def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler",
-              monolith: Path | None = None) -> ExtractionPlan:
-    from vsmctl.analysis.report import load_graph
+def _rel(path: Path, repo: Path) -> str:
+    return os.path.relpath(path, repo).replace(os.sep, "/")
 
+
+def _target(roadmap: Roadmap, package: str) -> TargetPackage:
     try:
-        target: TargetPackage = roadmap.package(package)
+        target = roadmap.package(package)
     except KeyError:
         raise InputError(f"'{package}' is not a package of the roadmap ({', '.join(roadmap.names)})") from None
     if not target.modules:
         raise InputError(f"{package}: the roadmap names no modules for it (packages.{package}.modules)")
-    if monolith is None:
-        if not roadmap.monolith:
-            raise InputError("the roadmap has no `monolith` folder; pass --monolith PATH")
-        monolith = (roadmap.path.parent if roadmap.path else repo) / roadmap.monolith
-    graph, _ = load_graph(monolith, use_cache=False)
-    assignment = assign(roadmap, graph.modules)
-    moved = {m for m, p in assignment.package_of.items() if p == package}
-    if not moved:
-        raise InputError(f"{package}: its patterns match no module of {monolith}")
-    roots = _roots(moved)
-    import_name = import_name_for(package)
+    return target
+
+
+def _monolith_dir(repo: Path, roadmap: Roadmap, monolith: Path | None) -> Path:
+    if monolith is not None:
+        return monolith
+    if not roadmap.monolith:
+        raise InputError("the roadmap has no `monolith` folder; pass --monolith PATH")
+    return (roadmap.path.parent if roadmap.path else repo) / roadmap.monolith
+
+
+def package_dir_for(repo: Path, target: TargetPackage) -> str:
+    """Where the new package goes: inside the repository, even through symlinks, or refused."""
+    package_dir = target.path or f"packages/{target.name}"
+    resolved = (repo / package_dir).resolve()
+    if resolved == repo or not resolved.is_relative_to(repo):
+        raise InputError(f"packages.{target.name}.path: {package_dir} is not a folder inside the repository {repo}")
+    return _rel(resolved, repo)
+
+
+def _mapping(roots: list[str], graph: Any, import_name: str) -> dict[str, str]:
     mapping = {}
     for root in roots:
         single_package = len(roots) == 1 and graph.modules[root].is_package
         mapping[root] = import_name if single_package else f"{import_name}.{root.rsplit('.', 1)[-1]}"
-    moves = Moves(mapping)
+    return mapping
+
+
+def _moved_files(graph: Any, moved: set[str], moves: Moves, repo: Path, package_dir: str) -> list[MovedFile]:
     root_dir = Path(graph.root)
-    source_root = (root_dir / graph.source_roots[0]).resolve()
-    repo = repo.resolve()
-    package_dir = target.path or f"packages/{package}"
     files = []
     for module in sorted(moved):
         info = graph.modules[module]
-        old_abs = (root_dir / info.path).resolve()
         new_module = moves.new_name(module)
         assert new_module is not None
-        parts = new_module.split(".")
-        new_rel = "/".join(parts) + ("/__init__.py" if info.is_package else ".py")
-        files.append(MovedFile(os.path.relpath(old_abs, repo).replace(os.sep, "/"), f"{package_dir}/{new_rel}",
+        new_rel = "/".join(new_module.split(".")) + ("/__init__.py" if info.is_package else ".py")
+        files.append(MovedFile(_rel((root_dir / info.path).resolve(), repo), f"{package_dir}/{new_rel}",
                                module, new_module, info.is_package))
-    moved_paths = {f.old_path for f in files}
-    importers = set()
-    for site in graph.imports:
-        if site.imported in moved and site.importer not in moved:
-            importers.add(os.path.relpath((root_dir / graph.modules[site.importer].path).resolve(), repo))
-    # Plus every file of the monolith that names a moved module in its text (its tests, scripts,
-    # string references); `from parent import leaf` forms are caught by the parent's name.
-    import re
+    return files
 
-    needles = list(roots)
+
+def _graph_importers(graph: Any, moved: set[str], repo: Path) -> set[str]:
+    root_dir = Path(graph.root)
+    return {_rel((root_dir / graph.modules[site.importer].path).resolve(), repo)
+            for site in graph.imports if site.imported in moved and site.importer not in moved}
+
+
+def _text_importers(repo: Path, roots: list[str], package_dir: str, skip: set[str]) -> set[str]:
+    """Every Python file of the repository that names a moved module in its text (tests, scripts,
+    conftest, docs examples, string references); `from parent import leaf` is caught by the parent."""
     from_parent = [re.compile(rf"from\s+{re.escape(parent)}\s+import\b[^\n]*\b{re.escape(leaf)}\b")
                    for parent, _, leaf in (r.rpartition(".") for r in roots) if parent]
-    for path in _python_files(monolith.resolve(), exclude=(str(repo / package_dir),)):
-        rel = os.path.relpath(path, repo).replace(os.sep, "/")
-        if rel in moved_paths or rel in importers:
+    found = set()
+    for path in python_files(repo, exclude=(str(repo / package_dir),)):
+        rel = _rel(path, repo)
+        if rel in skip:
             continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if mentions(text, needles) or any(r.search(text) for r in from_parent):
-            importers.add(rel)
-    return ExtractionPlan(package, import_name, package_dir,
-                          os.path.relpath(source_root, repo).replace(os.sep, "/"), moves, tuple(files),
-                          tuple(sorted(i.replace(os.sep, "/") for i in importers)), mode, f"extract.{package}")
+        if mentions(text, roots) or any(r.search(text) for r in from_parent):
+            found.add(rel)
+    return found
 
 
-def _python_files(repo: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
+def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler",
+              monolith: Path | None = None) -> ExtractionPlan:
+    from vsmctl.analysis.report import load_graph
+
+    target = _target(roadmap, package)
+    monolith = _monolith_dir(repo, roadmap, monolith)
+    repo = repo.resolve()
+    package_dir = package_dir_for(repo, target)
+    graph, _ = load_graph(monolith, use_cache=False)
+    moved = {m for m, p in assign(roadmap, graph.modules).package_of.items() if p == package}
+    if not moved:
+        raise InputError(f"{package}: its patterns match no module of {monolith}")
+    roots = _roots(moved)
+    import_name = import_name_for(package)
+    moves = Moves(_mapping(roots, graph, import_name))
+    files = _moved_files(graph, moved, moves, repo, package_dir)
+    importers = _graph_importers(graph, moved, repo)
+    importers |= _text_importers(repo, roots, package_dir, {f.old_path for f in files} | importers)
+    source_root = (Path(graph.root) / graph.source_roots[0]).resolve()
+    return ExtractionPlan(package, import_name, package_dir, _rel(source_root, repo), moves, tuple(files),
+                          tuple(sorted(importers)), mode, f"extract.{package}")
+
+
+def mentions(source: str, names: list[str]) -> bool:
+    """Cheap pre-filter: could this file refer to any of the names at all?"""
+    return any(n in source for n in names)
+
+
+def python_files(repo: Path, exclude: tuple[str, ...] = ()) -> list[Path]:
     out: list[Path] = []
     excluded = {str(Path(e).resolve()) for e in exclude}
     for dirpath, dirnames, filenames in os.walk(repo):

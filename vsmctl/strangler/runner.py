@@ -1,33 +1,30 @@
 """The extraction as git steps: a migration branch, a separate worktree, one commit per step.
 
-Each step is applied in a worktree (`.git/vsmctl/worktrees/<name>`), staged, tested with the
-roadmap's test command, recorded as an event and committed; only then does the user's checkout
-(on the migration branch `vsm/extract/<name>`) fast-forward to it. Killed at any moment, the
-user's checkout is as before the step or at its commit; `resume` cleans the worktree and goes
-on. State that must not be committed lives in `.git/vsmctl/`.
+Each step is applied in the worktree, staged, tested with the roadmap's test command, recorded
+as an event and committed there; only then does the user's checkout (on `vsm/extract/NAME`)
+fast-forward to it. The branch is the state (strangler/state.py): a step is done exactly when
+its commit is on the branch, so a kill anywhere leaves either the step's commit or nothing, and
+`resume` redoes only what is missing.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shlex
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.events import EventLog
-from vsmctl.strangler import steps as step_impl
-from vsmctl.strangler.codemods import Moves
-from vsmctl.strangler.plan import ExtractionPlan, MovedFile
-from vsmctl.workspace import atomic_write_text
+from vsmctl.strangler import faults, state
+from vsmctl.strangler.backend import backend_for
+from vsmctl.strangler.gitops import GitOps
+from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
+from vsmctl.strangler.state import ExtractionState
+from vsmctl.strangler.steps import StepContext, sequence, step
+from vsmctl.strangler.testrun import TestRun, find_interpreter, run_tests
 
-STEPS = {"strangler": ("scaffold", "move", "shim"), "abstraction": ("scaffold", "copy", "abstraction")}
 Progress = Callable[[str], None]
 
 
@@ -35,327 +32,233 @@ class StepFailed(CheckFailed):
     """The monolith's tests failed after a step; the step was undone."""
 
 
-@dataclass
-class State:
-    name: str
-    mode: str
-    base_branch: str
-    base_commit: str
-    branch: str
-    worktree: str
-    steps: list[str]
-    plan: dict[str, Any]
-    template: str | None = None
+@dataclass(frozen=True)
+class Options:
     test_command: str | None = None
-    done: list[dict[str, str]] = field(default_factory=list)  # {"step", "commit", "event"}
-    status: str = "running"  # running, done, finished, rolled_back
-
-    @property
-    def remaining(self) -> list[str]:
-        finished = {d["step"] for d in self.done}
-        return [s for s in self.steps if s not in finished]
-
-
-def plan_to_dict(plan: ExtractionPlan) -> dict[str, Any]:
-    d = asdict(plan)
-    d["moves"] = plan.moves.mapping
-    return d
-
-
-def plan_from_dict(d: dict[str, Any]) -> ExtractionPlan:
-    return ExtractionPlan(package=d["package"], import_name=d["import_name"], package_dir=d["package_dir"],
-                          source_root=d["source_root"], moves=Moves(dict(d["moves"])),
-                          files=tuple(MovedFile(**f) for f in d["files"]), importers=tuple(d["importers"]),
-                          mode=d["mode"], flag=d["flag"])
+    python: str | None = None  # the roadmap's `python:` (interpreter or venv) for the test command
+    template: str | None = None
+    no_shims: bool = False
+    actor: str = "vsmctl"
 
 
 class Extraction:
     def __init__(self, root: Path, progress: Progress | None = None) -> None:
-        import git
-
-        try:
-            self.repo = git.Repo(root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise InputError(f"{root}: not in a git repository (vsmctl extract makes every step a commit)") from None
-        self.root = Path(self.repo.working_tree_dir or root)
-        self.git_dir = Path(self.repo.git_dir)
+        self.git = GitOps(root)
+        self.root = self.git.root
         self.progress = progress or (lambda message: None)
+        self._baseline: frozenset[str] | None = None  # tests failing before the extraction (pytest ids)
 
-    # --- state -----------------------------------------------------------------------------
-    def _state_path(self, name: str) -> Path:
-        return self.git_dir / "vsmctl" / "extract" / f"{name}.json"
-
-    def load(self, name: str) -> State:
-        path = self._state_path(name)
-        if not path.exists():
+    # --- reading ------------------------------------------------------------------------------
+    def load(self, name: str) -> ExtractionState:
+        found = state.read_state(self.git, name)
+        if found is None:
             raise InputError(f"no extraction of '{name}' (vsmctl extract status lists them)")
-        return State(**json.loads(path.read_text(encoding="utf-8")))
+        return found
 
-    def save(self, state: State) -> None:
-        atomic_write_text(self._state_path(state.name), json.dumps(asdict(state), indent=2) + "\n")
+    def all_states(self) -> list[ExtractionState]:
+        return state.all_states(self.git)
 
-    def all_states(self) -> list[State]:
-        folder = self.git_dir / "vsmctl" / "extract"
-        return [State(**json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))] \
-            if folder.is_dir() else []
+    # --- starting -----------------------------------------------------------------------------
+    def preflight(self, plan: ExtractionPlan, steps: list[str], template: str | None) -> None:
+        """Every step's plan, before anything is written: a step that cannot run refuses now."""
+        ctx = StepContext(self.root, plan, backend_for(plan.language), template)
+        for name in steps:
+            step(name).plan(ctx)
 
-    # --- git helpers ------------------------------------------------------------------------
-    def _check_clean(self) -> None:
-        if self.repo.head.is_detached:
-            raise InputError("HEAD is detached: check out a branch first (git switch main)")
-        if self.repo.is_dirty(untracked_files=True):
-            raise InputError("the working tree has uncommitted changes: commit or stash them first")
-
-    def _wt(self, state: State) -> Any:
-        import git
-
-        return git.Repo(state.worktree)
-
-    def _ensure_worktree(self, state: State) -> None:
-        tip = self.repo.commit(state.branch).hexsha
-        if not Path(state.worktree).exists():
-            self.repo.git.worktree("prune")
-            self.repo.git.worktree("add", "--detach", state.worktree, tip)
-        wt = self._wt(state)
-        wt.git.reset("--hard", tip)
-        wt.git.clean("-fdx", "-e", ".vsm/cache")
-
-    # --- running ----------------------------------------------------------------------------
-    def start(self, plan: ExtractionPlan, test_command: str | None, template: str | None = None,
-              no_shims: bool = False, actor: str = "vsmctl") -> State:
-        self._check_clean()
-        existing = self._state_path(plan.package)
-        if existing.exists() and self.load(plan.package).status in ("running", "done"):
-            raise InputError(f"'{plan.package}' is being or was extracted already "
-                             f"(vsmctl extract status {plan.package}; rollback first to start over)")
-        branch = f"vsm/extract/{plan.package}"
-        if existing.exists() and branch in [h.name for h in self.repo.heads]:
+    def start(self, plan: ExtractionPlan, options: Options) -> ExtractionState:
+        self.git.check_clean()
+        branch = state.branch_of(plan.package)
+        existing = state.read_state(self.git, plan.package)
+        if existing is not None and not existing.rolled_back:
+            raise InputError(f"'{plan.package}' is {existing.describe()} (vsmctl extract status {plan.package}; "
+                             "roll it back to start over)")
+        steps = sequence(plan.mode, options.no_shims)
+        self.preflight(plan, steps, options.template)
+        if existing is not None:
             # a rolled-back attempt: its branch (with the rollback event) is kept under another name
-            kept = f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}"
-            self.repo.git.branch("-m", branch, kept)
-        if branch in [h.name for h in self.repo.heads]:
-            raise InputError(f"branch {branch} exists already: delete it or roll back that extraction")
-        steps = list(STEPS[plan.mode])
-        if no_shims and plan.mode == "strangler":
-            steps.remove("shim")
-        state = State(name=plan.package, mode=plan.mode, base_branch=self.repo.active_branch.name,
-                      base_commit=self.repo.head.commit.hexsha, branch=branch,
-                      worktree=str(self.git_dir / "vsmctl" / "worktrees" / plan.package), steps=steps,
-                      plan=plan_to_dict(plan), template=template, test_command=test_command)
-        self.repo.git.branch(branch)
-        self.repo.git.checkout(branch)
-        self.save(state)
-        return self.run(state, actor)
+            self.git.rename_branch(branch, f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}")
+        base_branch = self.git.current_branch()
+        base_commit = self.git.tip("HEAD")
+        with state.running(self.git, plan.package):
+            wt = self.git.worktree(plan.package, base_commit, "start:after-worktree")
+            event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
+                "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
+                                    "base_branch": base_branch, "base_commit": base_commit,
+                                    "plan": plan_to_dict(plan), "template": options.template,
+                                    "test_command": options.test_command, "python": options.python},
+                options.actor)
+            commit = self.git.commit(wt, state.message(plan.package, f"started ({plan.mode})", plan.mode,
+                                                       state.START, event.id), "start:after-commit")
+            # the branch appears with its start commit: from here on, status knows the extraction
+            self.git.create_branch(branch, commit, "start:after-branch")
+            self.git.checkout(branch, "start:after-checkout")
+            return self._run(plan.package, [], options.actor)
 
-    def run(self, state: State, actor: str = "vsmctl") -> State:
-        plan = plan_from_dict(state.plan)
-        self._ensure_worktree(state)
-        for step in state.remaining:
-            self._step(state, plan, step, actor)
-        state.status = "done"
-        self.save(state)
-        return state
+    def resume(self, name: str, actor: str = "vsmctl") -> ExtractionState:
+        current = self.load(name)
+        if current.status not in ("interrupted",):
+            raise InputError(f"'{name}' is {current.describe()}: nothing to resume")
+        with state.running(self.git, name):
+            return self._run(name, [], actor)
 
-    def resume(self, name: str, actor: str = "vsmctl") -> State:
-        state = self.load(name)
-        if state.status != "running":
-            raise InputError(f"'{name}' is {state.status}: nothing to resume")
-        if self.repo.active_branch.name != state.branch:
-            self.repo.git.checkout(state.branch)
-        self._check_clean()
-        return self.run(state, actor)
+    def _run(self, name: str, extra_steps: list[str], actor: str) -> ExtractionState:
+        current = self.load(name)
+        if self.git.current_branch() != current.branch:
+            self.git.check_clean()
+            self.git.checkout(current.branch, "run:after-checkout")
+        self.git.check_clean()
+        plan = plan_from_dict(current.plan)
+        todo = current.remaining + [s for s in extra_steps if current.commit_of(s) is None]
+        total = len(current.steps) + len(extra_steps)
+        for name_ in todo:
+            self._step(current, plan, name_, total, actor)
+        return self.load(name)
 
-    def _apply(self, tree: Path, plan: ExtractionPlan, step: str, template: str | None) -> step_impl.StepReport:
-        if step == "scaffold":
-            return step_impl.scaffold(tree, plan, template)
-        if step == "move":
-            return step_impl.move(tree, plan)
-        if step == "copy":
-            return step_impl.move(tree, plan, keep_old=True)
-        if step == "shim":
-            return step_impl.shim(tree, plan)
-        if step == "abstraction":
-            from vsmctl.flags.store import FlagStore
-            from vsmctl.strangler.usage import used_names
-            from vsmctl.workspace import Workspace
+    def _step(self, current: ExtractionState, plan: ExtractionPlan, name: str, total: int, actor: str) -> None:
+        number = [*current.steps, "finish"].index(name) + 1
+        self.progress(f"step {number}/{total}: {name}")
+        wt = self.git.worktree(current.name, self.git.tip(current.branch), f"step:{name}:after-worktree")
+        tree = Path(wt.working_tree_dir)
+        report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
+        faults.point(f"step:{name}:after-apply")
+        self.git.stage(wt, f"step:{name}:after-stage")
+        interpreter = find_interpreter(self.root, current.python)
+        tests = run_tests(tree, current.test_command, plan, interpreter)
+        if not tests.passed and self._only_known_failures(current, plan, tests):
+            tests = replace(tests, passed=True)
+        if not tests.passed:
+            GitOps.undo(wt)
+            raise StepFailed(f"the tests failed after step '{name}', which was undone:\n{tests.output}")
+        origins = ", ".join(f"{m} from {o}" for m, o in sorted(tests.origins.items())) or "nothing to probe"
+        self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s with "
+                      f"{tests.interpreter.describe()}; code under test: {origins}")
+        event = EventLog(tree / ".vsm" / "events.jsonl").append(f"extract.{name}", {
+            "package": plan.package, "mode": plan.mode, "step": name, "number": number,
+            "files": sorted(set(report.changed_files)), "uncertain_strings": report.uncertain_strings,
+            "notes": report.notes, "test_seconds": round(tests.seconds, 3), "python": tests.interpreter.path,
+            "code_under_test": tests.origins}, actor)
+        commit = self.git.commit(wt, state.message(plan.package, f"step {number}/{total} {name}", plan.mode,
+                                                   name, event.id), f"step:{name}:after-commit")
+        # only now does the user's checkout change, and the step is done
+        self.git.fast_forward(commit, f"step:{name}:after-merge")
 
-            used = used_names(tree, plan, list(plan.importers) + [f.old_path for f in plan.files])
-            report = step_impl.abstraction(tree, plan, used)
-            store = FlagStore(Workspace(tree))
-            if plan.flag not in store.current():
-                store.change(plan.flag, "created", lambda _: _cutover_flag(plan), "vsmctl",
-                             f"branch by abstraction for {plan.package}: on = the extracted package")
-            return report
-        if step == "finish":
-            return step_impl.finish(tree, plan)
-        raise InputError(f"unknown step {step}")
+    def _only_known_failures(self, current: ExtractionState, plan: ExtractionPlan, tests: TestRun) -> bool:
+        """pytest: a step passes when no test that passed before the extraction fails now. The
+        failures before it are found once (the base commit, in a throw-away worktree) and printed once."""
+        if tests.failed is None or not tests.failed:
+            return False
+        if self._baseline is None:
+            self._baseline = self._failures_at_base(current, plan)
+            if self._baseline:
+                self.progress(f"{len(self._baseline)} test(s) failed before the extraction already (not counted "
+                              f"against any step): {', '.join(sorted(self._baseline))}")
+        return tests.failed <= self._baseline
 
-    def _step(self, state: State, plan: ExtractionPlan, step: str, actor: str) -> None:
-        wt = self._wt(state)
-        tree = Path(state.worktree)
-        number = state.steps.index(step) + 1
-        self.progress(f"step {number}/{len(state.steps)}: {step}")
-        report = self._apply(tree, plan, step, state.template)
-        wt.git.add("-A")
-        if os.environ.get("VSMCTL_PAUSE_AT") == step:  # a fault-injection point for the kill test
-            print(f"paused at {step}", flush=True)
-            time.sleep(600)
-        ok, output = run_tests(tree, state.test_command, plan)
-        if not ok:
-            wt.git.reset("--hard", "HEAD")
-            wt.git.clean("-fdx", "-e", ".vsm/cache")
-            self.save(state)
-            raise StepFailed(f"the tests failed after step '{step}', which was undone:\n{output}")
-        log = EventLog(tree / ".vsm" / "events.jsonl")
-        event = log.append(f"extract.{step}", {"package": plan.package, "mode": plan.mode, "step": step,
-                                                "number": number, "files": sorted(set(report.changed_files)),
-                                                "uncertain_strings": report.uncertain_strings,
-                                                "notes": report.notes}, actor)
-        wt.git.add("-A", ".vsm/events.jsonl")
-        message = (f"vsmctl extract {plan.package}: step {number}/{len(state.steps)} {step}\n\n"
-                   f"vsmctl-extract: {plan.package}\nvsmctl-mode: {plan.mode}\nvsmctl-step: {step}\n"
-                   f"vsmctl-event: {event.id}\n")
-        wt.git.commit("-m", message, "--allow-empty", "--no-verify")
-        commit = wt.head.commit.hexsha
-        # only now does the user's checkout change
-        self.repo.git.merge("--ff-only", commit)
-        state.done.append({"step": step, "commit": commit, "event": event.id})
-        self.save(state)
+    def _failures_at_base(self, current: ExtractionState, plan: ExtractionPlan) -> frozenset[str]:
+        import shutil
+        import tempfile
 
-    # --- finishing and rolling back ---------------------------------------------------------
-    def finish(self, name: str, gates: dict[str, Any], actor: str = "vsmctl") -> list[str]:
-        state = self.load(name)
-        if state.status != "done":
-            raise InputError(f"'{name}' is {state.status}: only a completed extraction can be finished")
-        if self.repo.active_branch.name != state.branch:
-            raise InputError(f"check out {state.branch} first")
-        self._check_clean()
-        notes = check_gates(self.root, plan_from_dict(state.plan), gates)
-        state.steps.append("finish")
-        state.status = "running"
-        self.save(state)
-        self.run(state, actor)
-        state.status = "finished"
-        self.save(state)
-        return notes
+        folder = Path(tempfile.mkdtemp(prefix="vsmctl-baseline-"))
+        tree = folder / "tree"
+        self.git.repo.git.worktree("add", "--detach", str(tree), current.base_commit)
+        try:
+            before = run_tests(tree, current.test_command, plan, find_interpreter(self.root, current.python))
+            return before.failed or frozenset()
+        finally:
+            self.git.repo.git.worktree("remove", "--force", str(tree))
+            shutil.rmtree(folder, ignore_errors=True)
 
-    def rollback(self, name: str, to_step: str | None = None, actor: str = "vsmctl") -> str:
+    # --- finishing ----------------------------------------------------------------------------
+    def finish(self, name: str, check_gates: Callable[[ExtractionPlan], list[Any]],
+               actor: str = "vsmctl") -> tuple[ExtractionState, list[Any]]:
+        current = self.load(name)
+        if current.status != "done":
+            raise InputError(f"'{name}' is {current.describe()}: only a completed extraction can be finished")
+        if self.git.current_branch() != current.branch:
+            raise InputError(f"check out {current.branch} first")
+        self.git.check_clean()
+        results = check_gates(plan_from_dict(current.plan))
+        with state.running(self.git, name):
+            return self._run(name, ["finish"], actor), results
+
+    # --- rolling back -------------------------------------------------------------------------
+    def rollback(self, name: str, to_step: str | None = None, actor: str = "vsmctl", force: bool = False) -> str:
         """Back to before the extraction (the base branch, untouched) or to before `to_step`."""
-        state = self.load(name)
-        if state.status == "rolled_back":
+        current = self.load(name)
+        if current.rolled_back:
             raise InputError(f"'{name}' was rolled back already")
-        self._check_clean()
-        if to_step is None or to_step == state.steps[0]:
-            target = state.base_commit
+        self.git.check_clean()
+        full = to_step is None or to_step == current.steps[0]
+        target = current.start_commit if full else self._before(current, str(to_step))
+        self._refuse_dropping_user_commits(current, target, force)
+        with state.running(self.git, name):
+            if full:
+                return self._rollback_all(current, actor)
+            return self._rollback_to(current, str(to_step), target, actor)
+
+    def _before(self, current: ExtractionState, to_step: str) -> str:
+        commit = current.commit_of(to_step)
+        if commit is None:
+            done = ", ".join(d.step for d in current.done) or "none"
+            raise InputError(f"step '{to_step}' of {current.name} was not done (done: {done})")
+        return str(self.git.repo.commit(commit).parents[0].hexsha)
+
+    def _refuse_dropping_user_commits(self, current: ExtractionState, target: str, force: bool) -> None:
+        """Commits someone made on the migration branch after the target are not vsmctl's to drop."""
+        ancestors = {c.hexsha for c in self.git.repo.iter_commits(target)}
+        dropped = [c for c in current.foreign if c not in ancestors]
+        if dropped and not force:
+            names = ", ".join(f"{c[:8]} {self.git.repo.commit(c).summary!s}" for c in dropped)
+            raise InputError(f"rolling back would drop commit(s) you made on {current.branch}: {names}; "
+                             "move them elsewhere (git cherry-pick) or pass --force")
+
+    def _rollback_to(self, current: ExtractionState, to_step: str, target: str, actor: str) -> str:
+        wt = self.git.worktree(current.name, target, "rollback:after-worktree")
+        event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
+            "extract.rolled_back", {"package": current.name, "to": f"before {to_step}", "commit": target}, actor)
+        commit = self.git.commit(wt, state.message(current.name, f"rolled back to before {to_step}", current.mode,
+                                                   state.ROLLBACK, event.id, {"vsmctl-rollback-to": to_step}),
+                                 "rollback:after-commit")
+        if self.git.current_branch() == current.branch:
+            self.git.reset_checkout(commit, "rollback:after-reset")
         else:
-            names = [d["step"] for d in state.done]
-            if to_step not in names:
-                raise InputError(f"step '{to_step}' of {name} was not done (done: {', '.join(names) or 'none'})")
-            target = state.done[names.index(to_step) - 1]["commit"]
-        self._ensure_worktree(state)
-        wt = self._wt(state)
-        full = target == state.base_commit
-        if full:
-            # the user's tree goes back to the base branch, byte for byte; the branch keeps the record
-            self.repo.git.checkout(state.base_branch)
-            log = EventLog(Path(state.worktree) / ".vsm" / "events.jsonl")
-            event = log.append("extract.rolled_back", {"package": name, "to": "start", "base": state.base_commit},
-                               actor)
-            wt.git.add("-A", ".vsm/events.jsonl")
-            wt.git.commit("-m", f"vsmctl extract {name}: rolled back\n\nvsmctl-event: {event.id}\n", "--no-verify")
-            self.repo.git.branch("-f", state.branch, wt.head.commit.hexsha)
-            self.repo.git.worktree("remove", "--force", state.worktree)
-            state.status = "rolled_back"
-            state.done = []
-        else:
-            wt.git.reset("--hard", target)
-            log = EventLog(Path(state.worktree) / ".vsm" / "events.jsonl")
-            event = log.append("extract.rolled_back", {"package": name, "to": f"before {to_step}",
-                                                       "commit": target}, actor)
-            wt.git.add("-A", ".vsm/events.jsonl")
-            wt.git.commit("-m", f"vsmctl extract {name}: rolled back to before {to_step}\n\n"
-                                f"vsmctl-event: {event.id}\n", "--no-verify")
-            self.repo.git.reset("--hard", wt.head.commit.hexsha)
-            keep = [d["step"] for d in state.done]
-            state.done = state.done[: keep.index(str(to_step))]
-            state.status = "running"
-        self.save(state)
+            self.git.set_branch(current.branch, commit, "rollback:after-reset")
         return event.id
 
+    def _rollback_all(self, current: ExtractionState, actor: str) -> str:
+        # the user's tree goes back to the base branch, byte for byte; the branch keeps the record
+        if self.git.current_branch() != current.base_branch:
+            self.git.checkout(current.base_branch, "rollback:after-checkout")
+        wt = self.git.worktree(current.name, self.git.tip(current.branch), "rollback:after-worktree")
+        event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
+            "extract.rolled_back", {"package": current.name, "to": "start", "base": current.base_commit}, actor)
+        commit = self.git.commit(wt, state.message(current.name, "rolled back", current.mode, state.ROLLBACK,
+                                                   event.id, {"vsmctl-rollback-to": state.START}),
+                                 "rollback:after-commit")
+        self.git.set_branch(current.branch, commit, "rollback:after-branch")
+        self.git.remove_worktree(current.name)
+        return event.id
+
+    # --- trying ------------------------------------------------------------------------------
     def dry_run(self, plan: ExtractionPlan, template: str | None = None, no_shims: bool = False) -> str:
         """Every step in a throw-away worktree; the full diff, nothing written to the user's tree."""
         import shutil
         import tempfile
 
-        self._check_clean()
+        import git
+
+        self.git.check_clean()
+        steps = sequence(plan.mode, no_shims)
+        self.preflight(plan, steps, template)
         folder = Path(tempfile.mkdtemp(prefix="vsmctl-dry-run-"))
         tree = folder / "tree"
-        self.repo.git.worktree("add", "--detach", str(tree), "HEAD")
+        self.git.repo.git.worktree("add", "--detach", str(tree), "HEAD")
         try:
-            import git
-
             wt = git.Repo(tree)
-            for step in STEPS[plan.mode]:
-                if step == "shim" and no_shims:
-                    continue
-                self._apply(tree, plan, step, template)
+            for name in steps:
+                step(name).apply(StepContext(tree, plan, backend_for(plan.language), template))
             wt.git.add("-A")
-            return wt.git.diff("--cached", "HEAD", "--stat") + "\n\n" + wt.git.diff("--cached", "HEAD")
+            return str(wt.git.diff("--cached", "HEAD", "--stat")) + "\n\n" + str(wt.git.diff("--cached", "HEAD"))
         finally:
-            self.repo.git.worktree("remove", "--force", str(tree))
+            self.git.repo.git.worktree("remove", "--force", str(tree))
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _cutover_flag(plan: ExtractionPlan) -> dict[str, Any]:
-    from vsmctl.events import now_iso
-
-    return {"key": plan.flag, "type": "boolean", "state": "enabled", "variants": {"on": True, "off": False},
-            "default_variant": "off", "rules": [], "rollout": None, "owner": "vsmctl extract",
-            "description": f"serve {plan.package} from the extracted package (branch by abstraction)",
-            "created": now_iso(), "expires": None}
-
-
-def run_tests(tree: Path, command: str | None, plan: ExtractionPlan) -> tuple[bool, str]:
-    """The monolith's test command in the tree; the new package on PYTHONPATH (a path dependency)."""
-    if not command:
-        return True, "no test command in the roadmap"
-    parts = shlex.split(command)
-    if parts and parts[0] in ("python", "python3"):
-        parts[0] = sys.executable  # the interpreter vsmctl runs in: the monolith's environment
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(tree / plan.package_dir), *filter(None, [env.get("PYTHONPATH")])])
-    try:
-        done = subprocess.run(parts, cwd=tree, env=env, capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return False, f"the test command could not run: {exc}"
-    output = (done.stdout + done.stderr).strip().splitlines()
-    return done.returncode == 0, "\n".join(output[-30:])
-
-
-def check_gates(root: Path, plan: ExtractionPlan, gates: dict[str, Any]) -> list[str]:
-    """The roadmap phase's gates, before old code is removed. Raises CheckFailed on the first unmet one."""
-    notes = []
-    if "flag_rollout" in gates:
-        from vsmctl.flags.store import FlagStore
-        from vsmctl.workspace import Workspace
-
-        flags = FlagStore(Workspace(root)).current()
-        flag = flags.get(plan.flag)
-        if flag is None:
-            notes.append(f"flag_rollout: no flag {plan.flag} (strangler fig routes by imports): nothing to wait for")
-        else:
-            percent = (flag.get("rollout") or {}).get("percent", 0)
-            if flag.get("state") != "enabled" or percent < float(gates["flag_rollout"]):
-                raise CheckFailed(f"gate flag_rollout: {plan.flag} serves the new package to {percent:g}% "
-                                  f"(needs {gates['flag_rollout']}%): vsmctl flag flip {plan.flag} on")
-            notes.append(f"flag_rollout: {plan.flag} at {percent:g}%")
-    if "parallel_run_match" in gates:
-        from vsmctl.parallel.report import gate
-
-        database = root / ".vsm" / "parallel-run.sqlite"
-        result = gate(database, plan.flag, float(gates["parallel_run_match"]), None, 1)
-        if not result.passed:
-            raise CheckFailed(f"gate parallel_run_match: {result.checks[-1][2]} for experiment {plan.flag}")
-        notes.append(f"parallel_run_match: {result.report.match_rate}%")
-    notes.append("tests: run after the finish step (it is undone if they fail)")
-    return notes

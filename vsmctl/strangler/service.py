@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from vsmctl.errors import InputError
+from vsmctl.errors import CheckFailed, InputError
 from vsmctl.roadmap.loader import load_roadmap
-from vsmctl.roadmap.model import Roadmap
+from vsmctl.roadmap.model import Gates, Roadmap
+from vsmctl.strangler.gates import GateResult, evaluate
 from vsmctl.strangler.plan import ExtractionPlan, make_plan
-from vsmctl.strangler.runner import Extraction, Progress, State
+from vsmctl.strangler.runner import Extraction, Options, Progress
+from vsmctl.strangler.state import ExtractionState, check_name
 
 
 def _roadmap(root: Path, roadmap_path: Path | None) -> Roadmap:
@@ -25,40 +28,56 @@ def plan_extraction(root: Path, name: str, via: str, roadmap_path: Path | None =
         raise InputError(f"--via must be strangler or abstraction, not '{via}'")
     extraction = Extraction(root)
     roadmap = _roadmap(extraction.root, roadmap_path)
+    check_name(name)
     return roadmap, make_plan(extraction.root, roadmap, name, via, monolith)
-
-
-def check_template(template: str | None) -> None:
-    """A local template must exist before anything starts; URLs are copier's to fetch."""
-    if template is None or "://" in template or template.startswith(("git@", "gh:", "gl:")):
-        return
-    if not Path(template).is_dir():
-        raise InputError(f"--template {template}: no such folder (give a copier template folder or a git URL)")
 
 
 def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False, actor: str = "vsmctl",
-            progress: Progress | None = None) -> State:
-    check_template(template)
+            progress: Progress | None = None) -> ExtractionState:
     roadmap, plan = plan_extraction(root, name, via, roadmap_path, monolith)
-    return Extraction(root, progress).start(plan, roadmap.test_command, template, no_shims, actor)
+    options = Options(roadmap.test_command, roadmap.python, template, no_shims, actor)
+    return Extraction(root, progress).start(plan, options)
 
 
 def dry_run(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False) -> tuple[ExtractionPlan, str]:
-    check_template(template)
     _, plan = plan_extraction(root, name, via, roadmap_path, monolith)
     return plan, Extraction(root).dry_run(plan, template, no_shims)
 
 
-def phase_gates(roadmap: Roadmap, package: str) -> dict[str, object]:
-    for phase in roadmap.phases:
-        if package in phase.packages:
-            return dict(phase.gates)
-    return {"tests": "pass"}
+def phase_gates(roadmap: Roadmap, package: str) -> Gates:
+    phase = roadmap.phase_of(package)
+    return phase.gates if phase is not None else Gates(tests="pass")
 
 
-def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str = "vsmctl") -> list[str]:
+def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str = "vsmctl",
+           count_violations: Callable[[Path, Path | None], int] | None = None
+           ) -> tuple[ExtractionState, list[GateResult]]:
+    """The old code goes, once every gate of the package's phase holds (all unmet ones named)."""
     extraction = Extraction(root)
     roadmap = _roadmap(extraction.root, roadmap_path)
-    return extraction.finish(name, phase_gates(roadmap, name), actor)
+    gates = phase_gates(roadmap, check_name(name))
+
+    def check(plan: ExtractionPlan) -> list[GateResult]:
+        count = (lambda: count_violations(extraction.root, roadmap.path)) if count_violations else None
+        results = list(evaluate(extraction.root, plan, gates, count))
+        unmet = [r for r in results if not r.held]
+        if unmet:
+            raise CheckFailed("; ".join(f"gate {r.name}: {r.detail}" for r in unmet))
+        return results
+
+    return extraction.finish(check_name(name), check, actor)
+
+
+def status(root: Path, name: str | None = None) -> list[ExtractionState]:
+    extraction = Extraction(root)
+    return [extraction.load(check_name(name))] if name else extraction.all_states()
+
+
+def resume(root: Path, name: str, actor: str, progress: Progress | None = None) -> ExtractionState:
+    return Extraction(root, progress).resume(check_name(name), actor)
+
+
+def rollback(root: Path, name: str, to: str | None, actor: str, force: bool = False) -> str:
+    return Extraction(root).rollback(check_name(name), to, actor, force)

@@ -15,30 +15,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from vsmctl.strangler.moves import Moves
 
 # Calls whose string argument names a module or an attribute path: safe to rewrite.
 CERTAIN_CALLS = {"patch", "mock.patch", "unittest.mock.patch", "import_module", "importlib.import_module",
                  "__import__", "patch.dict", "mock.patch.dict", "monkeypatch.setattr", "monkeypatch.delattr"}
-
-
-@dataclass(frozen=True)
-class Moves:
-    """old module -> new module; a module's submodules move with it."""
-
-    mapping: dict[str, str]
-
-    def new_name(self, module: str) -> str | None:
-        if module in self.mapping:
-            return self.mapping[module]
-        parts = module.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            prefix = ".".join(parts[:i])
-            if prefix in self.mapping:
-                return self.mapping[prefix] + "." + ".".join(parts[i:])
-        return None
-
-    def reversed(self) -> Moves:
-        return Moves({v: k for k, v in self.mapping.items()})
 
 
 @dataclass
@@ -66,6 +49,8 @@ def _resolve_relative(level: int, module: str | None, current: str, is_package: 
 
 
 class ImportRewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
     def __init__(self, moves: Moves, module: str, is_package: bool = False,
                  new_module: str | None = None) -> None:
         super().__init__()
@@ -77,12 +62,13 @@ class ImportRewriter(cst.CSTTransformer):
         self._attr_renames: dict[str, str] = {}  # `import a.b` bound a.b -> x.y
         self._calls: list[str | None] = []
         self._exported_moves: dict[str, str] = {}
-        self.source = ""
 
-    def _line_of(self, literal: str) -> int:
-        """The line of a string literal (by text: cheaper than position metadata for every node)."""
-        at = self.source.find(literal)
-        return self.source.count("\n", 0, at) + 1 if at >= 0 else 0
+    def _line_of(self, node: cst.CSTNode) -> int:
+        """The line a node starts on (libcst position metadata: equal literals keep their own lines)."""
+        try:
+            return self.get_metadata(PositionProvider, node).start.line
+        except KeyError:  # a node made by this transform: it has no position in the source
+            return 0
 
     # --- import a.b / import a.b as c ---------------------------------------------------
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
@@ -108,29 +94,37 @@ class ImportRewriter(cst.CSTTransformer):
                          ) -> cst.ImportFrom | cst.FlattenSentinel[cst.BaseSmallStatement]:
         level = len(updated.relative)
         module_name = get_full_name_for_node(updated.module) if updated.module is not None else None
-        if level:
-            base = _resolve_relative(level, module_name, self.module, self.is_package)
-            if base is None:
-                return updated
-        else:
-            base = module_name or ""
+        base = _resolve_relative(level, module_name, self.module, self.is_package) if level else module_name or ""
+        if base is None:
+            return updated
         new_base = self.moves.new_name(base)
         if new_base is not None or (level and self.new_module != self.module):
-            target = new_base or base
-            return self._set_base(updated, level, target)
+            return self._set_base(updated, level, new_base or base)
         if isinstance(updated.names, cst.ImportStar):
             return updated
         # the base stays; some imported names may be moved submodules
-        moved: list[tuple[cst.ImportAlias, str]] = []
-        kept: list[cst.ImportAlias] = []
-        for alias in updated.names:
-            name = get_full_name_for_node(alias.name) or ""
-            new = self.moves.new_name(f"{base}.{name}") if base else self.moves.new_name(name)
-            (moved.append((alias, new)) if new is not None else kept.append(alias))
+        moved, kept = self._split_moved(updated.names, base)
         if not moved:
             return updated
         self.report.changed = True
-        statements: list[cst.BaseSmallStatement] = []
+        return self._regroup(updated, moved, kept)
+
+    def _split_moved(self, names: Sequence[cst.ImportAlias], base: str
+                     ) -> tuple[list[tuple[cst.ImportAlias, str]], list[cst.ImportAlias]]:
+        moved: list[tuple[cst.ImportAlias, str]] = []
+        kept: list[cst.ImportAlias] = []
+        for alias in names:
+            name = get_full_name_for_node(alias.name) or ""
+            new = self.moves.new_name(f"{base}.{name}" if base else name)
+            if new is None:
+                kept.append(alias)
+            else:
+                moved.append((alias, new))
+        return moved, kept
+
+    @staticmethod
+    def _by_parent(moved: list[tuple[cst.ImportAlias, str]]) -> dict[str, list[cst.ImportAlias]]:
+        """Moved names grouped by their new parent module, each keeping its local name."""
         by_parent: dict[str, list[cst.ImportAlias]] = {}
         for alias, new in moved:
             parent, _, leaf = new.rpartition(".")
@@ -138,12 +132,20 @@ class ImportRewriter(cst.CSTTransformer):
                      get_full_name_for_node(alias.name)) or leaf
             asname = None if local == leaf else cst.AsName(name=cst.Name(local))
             by_parent.setdefault(parent, []).append(cst.ImportAlias(name=cst.Name(leaf), asname=asname))
+        return by_parent
+
+    def _regroup(self, updated: cst.ImportFrom, moved: list[tuple[cst.ImportAlias, str]],
+                 kept: list[cst.ImportAlias]) -> cst.ImportFrom | cst.FlattenSentinel[cst.BaseSmallStatement]:
+        by_parent = self._by_parent(moved)
+        names = updated.names
+        assert not isinstance(names, cst.ImportStar)
         if not kept and len(by_parent) == 1 and "" not in by_parent:
             # one statement in, one out: keep its whitespace and comments
             parent, aliases = next(iter(by_parent.items()))
-            if len(aliases) == len(updated.names):
-                aliases = [a.with_changes(comma=o.comma) for a, o in zip(aliases, updated.names, strict=True)]
+            if len(aliases) == len(names):
+                aliases = [a.with_changes(comma=o.comma) for a, o in zip(aliases, names, strict=True)]
             return updated.with_changes(relative=[], module=_dotted(parent), names=aliases)
+        statements: list[cst.BaseSmallStatement] = []
         if kept:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             statements.append(updated.with_changes(names=kept, lpar=updated.lpar if len(kept) > 1 else None,
@@ -242,7 +244,7 @@ class ImportRewriter(cst.CSTTransformer):
         new = self.moves.new_name(value)
         if new is None:
             return updated
-        line = self._line_of(updated.value)
+        line = self._line_of(original)
         if self._calls and self._calls[-1] in CERTAIN_CALLS:
             quote = updated.quote
             self.report.rewritten_strings.append((line, value, new))
@@ -258,8 +260,7 @@ def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = Fa
     if not _may_need_rewrite(source, moves, module, module != (new_module or module)):
         return source, RewriteReport()
     rewriter = ImportRewriter(moves, module, is_package, new_module)
-    rewriter.source = source
-    result = cst.parse_module(source).visit(rewriter)
+    result = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True).visit(rewriter)
     if not rewriter.report.changed:
         return source, rewriter.report
     return result.code, rewriter.report
@@ -273,8 +274,3 @@ def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> b
             moving or module.split(".")[0] in {o.split(".")[0] for o in moves.mapping}):
         return True
     return any(old in source or old.rpartition(".")[0] + " import" in source for old in moves.mapping)
-
-
-def mentions(source: str, names: Sequence[str]) -> bool:
-    """Cheap pre-filter: could this file refer to any of the names at all?"""
-    return any(n in source for n in names)

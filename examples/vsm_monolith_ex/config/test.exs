@@ -1,0 +1,3 @@
+import Config
+
+config :vsm_phoenix, rate: 3

@@ -1,0 +1,127 @@
+"""The git operations of an extraction, each followed by a named fault point (strangler/faults.py).
+
+Steps are applied in a separate worktree (`.git/vsmctl/worktrees/NAME`, detached) and committed
+there; the user's checkout only ever moves by a fast-forward (or a reset during rollback) to a
+finished commit. The worktree is a cache: it is rebuilt from the branch tip whenever it is used.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from vsmctl.errors import InputError
+from vsmctl.strangler import faults
+
+KEEP_ON_CLEAN = ".vsm/cache"
+
+
+class GitOps:
+    def __init__(self, root: Path) -> None:
+        import git
+
+        try:
+            self.repo = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise InputError(f"{root}: not in a git repository (vsmctl extract makes every step a commit)") from None
+        self.root = Path(self.repo.working_tree_dir or root)
+        self.git_dir = Path(self.repo.git_dir)
+
+    # --- reading ------------------------------------------------------------------------------
+    def branches(self) -> list[str]:
+        return [h.name for h in self.repo.heads]
+
+    def has_branch(self, name: str) -> bool:
+        return name in self.branches()
+
+    def tip(self, ref: str) -> str:
+        return str(self.repo.commit(ref).hexsha)
+
+    def current_branch(self) -> str | None:
+        return None if self.repo.head.is_detached else str(self.repo.active_branch.name)
+
+    def show(self, commit: str, path: str) -> str:
+        import git
+
+        try:
+            return str(self.repo.git.show(f"{commit}:{path}"))
+        except git.GitCommandError:
+            return ""
+
+    def check_clean(self) -> None:
+        if self.repo.head.is_detached:
+            raise InputError("HEAD is detached: check out a branch first (git switch main)")
+        if self.repo.is_dirty(untracked_files=True):
+            changed = [str(item.a_path) for item in self.repo.index.diff(None)] + list(self.repo.untracked_files)
+            named = ", ".join(sorted(set(changed))[:5]) or "the index"
+            raise InputError(f"the working tree has uncommitted changes ({named}): commit or stash them first")
+
+    # --- the worktree -------------------------------------------------------------------------
+    def worktree_path(self, name: str) -> Path:
+        return self.git_dir / "vsmctl" / "worktrees" / name
+
+    def worktree(self, name: str, commit: str, point: str) -> Any:
+        """The extraction's worktree, reset and cleaned to `commit` (made if missing)."""
+        import git
+
+        path = self.worktree_path(name)
+        if not (path / ".git").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            self.repo.git.worktree("prune")
+            self.repo.git.worktree("add", "--detach", str(path), commit)
+        wt = git.Repo(path)
+        wt.git.reset("--hard", commit)
+        wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
+        faults.point(point)
+        return wt
+
+    def remove_worktree(self, name: str) -> None:
+        path = self.worktree_path(name)
+        if path.exists():
+            self.repo.git.worktree("remove", "--force", str(path))
+
+    @staticmethod
+    def stage(wt: Any, point: str) -> None:
+        wt.git.add("-A")
+        faults.point(point)
+
+    @staticmethod
+    def commit(wt: Any, message: str, point: str) -> str:
+        # forced: the event log is the record even where a .gitignore lists .vsm/ (its cache stays out)
+        records = [p for p in (".vsm/events.jsonl", ".vsm/flags.json") if (Path(wt.working_tree_dir) / p).exists()]
+        if records:
+            wt.git.add("-f", "--", *records)
+        wt.git.commit("-m", message, "--allow-empty", "--no-verify")
+        faults.point(point)
+        return str(wt.head.commit.hexsha)
+
+    @staticmethod
+    def undo(wt: Any) -> None:
+        wt.git.reset("--hard", "HEAD")
+        wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
+
+    # --- refs and the user's checkout ---------------------------------------------------------
+    def create_branch(self, branch: str, commit: str, point: str) -> None:
+        self.repo.git.branch(branch, commit)
+        faults.point(point)
+
+    def rename_branch(self, old: str, new: str) -> None:
+        self.repo.git.branch("-m", old, new)
+
+    def set_branch(self, branch: str, commit: str, point: str) -> None:
+        """Move a branch that is not checked out."""
+        self.repo.git.branch("-f", branch, commit)
+        faults.point(point)
+
+    def checkout(self, branch: str, point: str) -> None:
+        self.repo.git.checkout(branch)
+        faults.point(point)
+
+    def fast_forward(self, commit: str, point: str) -> None:
+        self.repo.git.merge("--ff-only", commit)
+        faults.point(point)
+
+    def reset_checkout(self, commit: str, point: str) -> None:
+        self.repo.git.reset("--hard", commit)
+        faults.point(point)

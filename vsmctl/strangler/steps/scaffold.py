@@ -1,0 +1,64 @@
+"""scaffold: the new package from a copier template, declared to the monolith."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vsmctl.errors import InputError
+from vsmctl.strangler.report import StepReport
+from vsmctl.strangler.steps.base import Step, StepContext
+
+REMOTE_PREFIXES = ("git@", "gh:", "gl:")
+
+
+def template_source(template: str | None) -> str:
+    from vsmctl.resources import templates_dir
+
+    return template or str(templates_dir() / "python-package")
+
+
+def _local_config(source: str) -> dict[str, Any] | None:
+    import yaml
+
+    for name in ("copier.yml", "copier.yaml"):
+        path = Path(source) / name
+        if path.is_file():
+            try:
+                loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"--template {source}: {name} cannot be read ({exc})") from None
+            return loaded if isinstance(loaded, dict) else {}
+    return None
+
+
+class Scaffold(Step):
+    name = "scaffold"
+
+    def plan(self, ctx: StepContext) -> list[str]:
+        source = template_source(ctx.template)
+        if "://" not in source and not source.startswith(REMOTE_PREFIXES):
+            if not Path(source).is_dir():
+                raise InputError(f"--template {source}: no such folder (give a copier template folder or a git URL)")
+            config = _local_config(source)
+            if config is None:
+                raise InputError(f"--template {source}: no copier.yml in it")
+            if config.get("_tasks"):
+                # copier would refuse them too, but only after the migration branch exists
+                raise InputError(f"--template {source}: it runs _tasks (shell commands); vsmctl does not run "
+                                 "template tasks: remove them from copier.yml")
+        return [f"render {source} into {ctx.plan.package_dir}"]
+
+    def apply(self, ctx: StepContext) -> StepReport:
+        import copier
+
+        plan = ctx.plan
+        source = template_source(ctx.template)
+        try:
+            copier.run_copy(source, str(ctx.tree / plan.package_dir),
+                            data={"package_name": plan.package, "import_name": plan.import_name,
+                                  "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0"},
+                            defaults=True, quiet=True, overwrite=True, unsafe=False)
+        except Exception as exc:  # copier's errors: a bad template path or URL, a template that fails
+            raise InputError(f"scaffolding {plan.package} from {source} failed: {exc}") from None
+        return StepReport(changed_files=[plan.package_dir]).merge(ctx.backend.declare_package(ctx.tree, plan))

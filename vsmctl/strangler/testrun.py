@@ -1,0 +1,152 @@
+"""The monolith's test command, run in a step's worktree, in the monolith's environment.
+
+Which interpreter runs a leading `python`: the one the roadmap names (`python:`, an interpreter
+or a venv folder), else the repository's own `.venv`/`venv`, else `python` on PATH as the user
+has it; the step's output says which. The worktree's source root and the new package go first on
+PYTHONPATH, so an editable install of the monolith (a .pth pointing at the user's checkout)
+cannot hand the tests the user's code instead; a probe then proves where the code came from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from vsmctl.errors import InputError
+from vsmctl.strangler.plan import ExtractionPlan
+
+FAULT_HOOKS = ("VSMCTL_KILL_AT", "VSMCTL_TRACE_POINTS")
+_PROBE = ("import importlib.util, json, sys\n"
+          "out = {}\n"
+          "for name in sys.argv[1:]:\n"
+          "    try:\n        spec = importlib.util.find_spec(name)\n"
+          "    except Exception:\n        spec = None\n"
+          "    out[name] = spec.origin if spec is not None and spec.origin else None\n"
+          "print(json.dumps(out))\n")
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    source: str  # why this one: "roadmap python:", "the repository's .venv", "PATH"
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.source})"
+
+
+@dataclass(frozen=True)
+class TestRun:
+    passed: bool
+    output: str  # the last lines, for the error message
+    seconds: float
+    interpreter: Interpreter
+    origins: dict[str, str]  # module -> file the tests' environment imports it from
+    failed: frozenset[str] | None = None  # pytest: the ids of the tests that failed (None: not pytest)
+
+
+def _venv_python(folder: Path) -> Path | None:
+    for candidate in (folder / "bin" / "python", folder / "Scripts" / "python.exe"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_interpreter(repo: Path, configured: str | None = None) -> Interpreter:
+    if configured:
+        path = Path(configured).expanduser()
+        path = path if path.is_absolute() else repo / path
+        found = _venv_python(path) if path.is_dir() else path
+        if found is None or not found.exists():
+            raise InputError(f"roadmap python: {configured}: no interpreter there")
+        return Interpreter(str(found), "roadmap python:")
+    for name in (".venv", "venv"):
+        found = _venv_python(repo / name)
+        if found is not None:
+            return Interpreter(str(found), f"the repository's {name}")
+    on_path = shutil.which("python") or shutil.which("python3")
+    if on_path:
+        return Interpreter(on_path, "PATH")
+    return Interpreter(sys.executable, "vsmctl's own: no python on PATH")
+
+
+def environment(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in FAULT_HOOKS}  # for vsmctl, not the code under test
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    first = [str(tree / plan.package_dir), str(tree / plan.source_root)]
+    env["PYTHONPATH"] = os.pathsep.join([*first, *filter(None, [os.environ.get("PYTHONPATH")])])
+    return env
+
+
+def probe(tree: Path, plan: ExtractionPlan, interpreter: Interpreter) -> dict[str, str]:
+    """Where the tests' environment imports the new package and the monolith's top package from."""
+    names = sorted({plan.import_name, *(f.old_module.split(".")[0] for f in plan.files)})
+    try:
+        done = subprocess.run([interpreter.path, "-c", _PROBE, *names], cwd=tree, env=environment(tree, plan),
+                              capture_output=True, text=True, timeout=60)
+        found = json.loads(done.stdout) if done.returncode == 0 else {}
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        found = {}
+    return {name: origin for name, origin in found.items() if origin}
+
+
+def outside(tree: Path, origins: dict[str, str]) -> dict[str, str]:
+    root = tree.resolve()
+    return {name: origin for name, origin in origins.items() if not Path(origin).resolve().is_relative_to(root)}
+
+
+def is_pytest(parts: list[str]) -> bool:
+    return bool(parts) and (Path(parts[0]).name in ("pytest", "py.test") or parts[1:3] == ["-m", "pytest"])
+
+
+def failed_ids(junit: Path) -> frozenset[str] | None:
+    """The ids (file::name) of the failed or erroring tests in a pytest JUnit report."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    failed = set()
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed.add(f"{case.get('classname', '')}::{case.get('name', '')}")
+    return frozenset(failed)
+
+
+def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter: Interpreter) -> TestRun:
+    """The roadmap's test command in the tree, then the probe of where the code came from."""
+    import tempfile
+
+    if not command:
+        return TestRun(True, "no test command in the roadmap", 0.0, interpreter, {})
+    parts = shlex.split(command)
+    if parts and parts[0] in ("python", "python3"):
+        parts[0] = interpreter.path
+    pytest = is_pytest(parts)
+    with tempfile.TemporaryDirectory(prefix="vsmctl-tests-") as scratch:
+        junit = Path(scratch) / "junit.xml"
+        start = time.perf_counter()
+        try:
+            done = subprocess.run([*parts, f"--junitxml={junit}"] if pytest else parts, cwd=tree,
+                                  env=environment(tree, plan), capture_output=True, text=True, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start,
+                           interpreter, {})
+        seconds = time.perf_counter() - start
+        failed = failed_ids(junit) if pytest and done.returncode in (0, 1) else None
+    output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
+    origins = probe(tree, plan, interpreter)
+    strays = outside(tree, origins)
+    if strays:
+        where = ", ".join(f"{name} from {origin}" for name, origin in sorted(strays.items()))
+        return TestRun(False, f"the tests' environment imports code from outside the step's worktree ({where}): "
+                              "an editable install or a .pth file puts the checkout first; they tested other code",
+                       seconds, interpreter, origins)
+    return TestRun(done.returncode == 0, output, seconds, interpreter, origins, failed)
