@@ -40,9 +40,9 @@ class ImportSite:
     kind: str = PLAIN
 
 
-# Problems that hide a file's imports (as opposed to notes such as a skipped folder, a broken
-# symlink or an Elixir module no file defines): `check` fails on these.
-UNREADABLE_KINDS = frozenset({"syntax-error", "not-utf8", "unreadable"})
+# Problems that hide a file's imports (as opposed to notes such as a skipped folder
+# or an Elixir module no file defines): `check` fails on these.
+UNREADABLE_KINDS = frozenset({"syntax-error", "not-utf8", "unreadable", "broken-symlink"})
 
 
 @dataclass(frozen=True)
