@@ -1,0 +1,105 @@
+"""Everything the migration's status is computed from, read once: git (the extraction branches),
+the event log (flags, extraction events), the parallel-run store, and one analysis of the
+monolith (its boundary check and what each package imports). Nothing here is stored anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vsmctl.errors import VsmError
+from vsmctl.events import Event, EventLog
+from vsmctl.gates.evaluate import FlagEvent
+from vsmctl.gates.evidence import flag_histories, parallel_report, parallel_store
+from vsmctl.roadmap.loader import load_roadmap
+from vsmctl.roadmap.model import Roadmap
+from vsmctl.strangler.state import ExtractionState
+from vsmctl.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The monolith's analysis with the roadmap (None when it could not run, with the reason)."""
+
+    report: Any | None  # AnalysisReport
+    check: Any | None  # CheckResult
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    root: Path
+    roadmap: Roadmap
+    states: dict[str, ExtractionState]
+    flags: dict[str, tuple[FlagEvent, ...]]
+    extract_events: dict[str, Event]  # the last extraction event of each package in this checkout's log
+    parallel: dict[str, tuple[Any | None, str | None]]  # experiment -> (ExperimentReport, why none)
+    analysis: Analysis
+
+
+def roadmap_at(root: Path, roadmap_path: Path | None) -> Roadmap:
+    from vsmctl.roadmap.resolve import find_roadmap
+
+    path = find_roadmap(root, roadmap_path, required=True)
+    assert path is not None
+    return load_roadmap(path)
+
+
+def extraction_states(root: Path) -> dict[str, ExtractionState]:
+    from vsmctl.strangler.runner import Extraction
+
+    return {s.name: s for s in Extraction(root).all_states()}
+
+
+def last_extract_events(root: Path) -> dict[str, Event]:
+    found: dict[str, Event] = {}
+    for event in EventLog(Workspace(root).events_path).read(type_prefix="extract."):
+        package = event.data.get("package")
+        if isinstance(package, str):
+            found[package] = event
+    return found
+
+
+def parallel_reports(root: Path, experiments: list[str]) -> dict[str, tuple[Any | None, str | None]]:
+    """The store's report of each experiment it holds (an experiment it does not hold: no entry)."""
+    from vsmctl.parallel.store_choice import is_postgres_url
+    from vsmctl.parallel.store_reports import experiments as stored
+
+    store = parallel_store(root)
+    if not is_postgres_url(store) and not Path(store).exists():
+        return {}
+    try:
+        present = set(stored(store))
+    except VsmError as exc:
+        return {name: (None, str(exc)) for name in experiments}
+    return {name: parallel_report(store, name) for name in experiments if name in present}
+
+
+def analyze(roadmap: Roadmap) -> Analysis:
+    """The monolith's analysis (cached by file content) and its boundary check, or why not."""
+    from vsmctl.analysis.report import analyze_monolith
+    from vsmctl.check.service import check_report
+
+    if roadmap.path is None or not roadmap.monolith:
+        return Analysis(None, None, "the roadmap names no `monolith` folder: no boundary check")
+    folder = roadmap.path.parent / roadmap.monolith
+    if not folder.is_dir():
+        return Analysis(None, None, f"the monolith folder {roadmap.monolith} is gone: nothing left to analyze")
+    try:
+        report = analyze_monolith(folder, roadmap)
+        return Analysis(report, check_report(report, roadmap, folder))
+    except VsmError as exc:
+        return Analysis(None, None, f"the analysis failed: {exc.message}")
+
+
+def gather(root: Path, roadmap_path: Path | None = None, with_analysis: bool = True) -> Facts:
+    workspace = Workspace.at(root)
+    roadmap = roadmap_at(workspace.root, roadmap_path)
+    flags = flag_histories(workspace.root)
+    experiments = [f"extract.{name}" for name in roadmap.names]
+    return Facts(root=workspace.root, roadmap=roadmap, states=extraction_states(workspace.root), flags=flags,
+                 extract_events=last_extract_events(workspace.root),
+                 parallel=parallel_reports(workspace.root, experiments),
+                 analysis=analyze(roadmap) if with_analysis else Analysis(None, None, "not asked for"))
