@@ -425,9 +425,9 @@ def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
 def test_gates_evaluate_to_typed_results(tmp_path):
     from vsmctl.flags import changes
     from vsmctl.flags.store import FlagStore
-    from vsmctl.roadmap.model import Gates
     from vsmctl.gates.evaluate import evaluate
     from vsmctl.gates.evidence import gather
+    from vsmctl.roadmap.model import Gates
     from vsmctl.strangler.moves import Moves
     from vsmctl.strangler.plan import ExtractionPlan
     from vsmctl.workspace import Workspace

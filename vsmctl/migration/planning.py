@@ -74,30 +74,39 @@ def migration_plan(root: Path, roadmap_path: Path | None = None) -> MigrationPla
 
 def plan_from(facts: Facts, status: MigrationStatus) -> MigrationPlan:
     packages = {p.name: p for p in status.packages}
-    done = {n for n, p in packages.items() if p.stage in (EXTRACTED, CUT_OVER, FINISHED)}
-    candidates = [n for n, p in packages.items() if p.stage == NOT_STARTED and p.modules]
+    done = {p.name for p in _in_stages(packages, EXTRACTED, CUT_OVER, FINISHED)}
+    candidates = [p.name for p in _in_stages(packages, NOT_STARTED) if p.modules]
     own = {n: _own_blockers(facts, n) for n in candidates}
     dependencies = {n: _dependencies(facts, n) for n in candidates}
-    wave = {n for n in candidates if not own[n]}
+    wave = _wave({n for n in candidates if not own[n]}, dependencies, done)
+    blocked = tuple(BlockedPackage(n, own[n] + _waiting_for(facts, dependencies[n], done, wave))
+                    for n in candidates if n not in wave)
+    return MigrationPlan(
+        extractable_now=tuple(_start_step(packages[n]) for n in _dependency_order(sorted(wave), dependencies)),
+        in_progress=tuple(_next_step(p) for p in _in_stages(packages, EXTRACTING, INTERRUPTED, EXTRACTED, CUT_OVER)),
+        blocked=blocked,
+        nothing_to_extract=tuple(p.name for p in _in_stages(packages, NOT_STARTED) if not p.modules),
+        finished=tuple(p.name for p in _in_stages(packages, FINISHED)),
+        notes=status.notes,
+    )
+
+
+def _in_stages(packages: dict[str, PackageStatus], *stages: str) -> list[PackageStatus]:
+    return [p for p in packages.values() if p.stage in stages]
+
+
+def _wave(ready: set[str], dependencies: dict[str, dict[str, tuple[Any, ...]]], done: set[str]) -> set[str]:
+    """The largest set of packages that can go now together: drop whatever depends on a package
+    that is neither extracted nor in the set, until nothing changes."""
+    wave = set(ready)
     changed = True
-    while changed:  # drop whatever depends on a package that cannot go now either
+    while changed:
         changed = False
         for name in sorted(wave):
             if any(d not in done and d not in wave for d in dependencies[name]):
                 wave.discard(name)
                 changed = True
-    blocked = tuple(BlockedPackage(n, own[n] + _waiting_for(facts, n, dependencies[n], done, wave))
-                    for n in candidates if n not in wave)
-    order = _dependency_order(sorted(wave), dependencies)
-    return MigrationPlan(
-        extractable_now=tuple(_start_step(packages[n]) for n in order),
-        in_progress=tuple(_next_step(p) for p in packages.values() if p.stage in (EXTRACTING, INTERRUPTED,
-                                                                                 EXTRACTED, CUT_OVER)),
-        blocked=blocked,
-        nothing_to_extract=tuple(n for n, p in packages.items() if p.stage == NOT_STARTED and not p.modules),
-        finished=tuple(n for n, p in packages.items() if p.stage == FINISHED),
-        notes=status.notes,
-    )
+    return wave
 
 
 def _rel(facts: Facts, graph: Any, module: str) -> str:
@@ -127,7 +136,7 @@ def _dependencies(facts: Facts, name: str) -> dict[str, tuple[Any, ...]]:
     return needed
 
 
-def _waiting_for(facts: Facts, name: str, dependencies: dict[str, tuple[Any, ...]], done: set[str],
+def _waiting_for(facts: Facts, dependencies: dict[str, tuple[Any, ...]], done: set[str],
                  wave: set[str]) -> tuple[Blocker, ...]:
     report = facts.analysis.report
     blockers = []

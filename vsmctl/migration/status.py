@@ -192,7 +192,7 @@ def _package(facts: Facts, target: TargetPackage, phase: Phase, modules: int,
                         sum(1 for v in violations if v.new) if facts.analysis.check is not None else None)
     gates = _gates(phase.gates, evidence, stage, now)
     return PackageStatus(target.name, target.category, target.approach, phase.name, stage, summary, modules,
-                         _extraction(facts, state) if live is not None else None, rollout, parallel,
+                         _extraction(facts, live) if live is not None else None, rollout, parallel,
                          violations, gates)
 
 
