@@ -87,8 +87,11 @@ def analyze(roadmap: Roadmap) -> Analysis:
     folder = roadmap.path.parent / roadmap.monolith
     if not folder.is_dir():
         return Analysis(None, None, f"the monolith folder {roadmap.monolith} is gone: nothing left to analyze")
+    # status only reads: the analysis cache is used where `.vsm/` ignores it already, never
+    # created (a new `.vsm/.gitignore` would leave the tree dirty and stop the next extraction)
+    use_cache = (Workspace.at(folder).vsm_dir / ".gitignore").is_file()
     try:
-        report = analyze_monolith(folder, roadmap)
+        report = analyze_monolith(folder, roadmap, use_cache=use_cache)
         return Analysis(report, check_report(report, roadmap, folder))
     except VsmError as exc:
         return Analysis(None, None, f"the analysis failed: {exc.message}")

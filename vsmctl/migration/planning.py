@@ -26,6 +26,7 @@ from vsmctl.migration.status import (
     PackageStatus,
     status_from,
 )
+from vsmctl.roadmap.model import Gates
 
 ROLLOUT_STEPS = (10.0, 50.0, 100.0)  # the canary ladder `plan` suggests for a cut-over flag
 
@@ -83,12 +84,18 @@ def plan_from(facts: Facts, status: MigrationStatus) -> MigrationPlan:
                     for n in candidates if n not in wave)
     return MigrationPlan(
         extractable_now=tuple(_start_step(packages[n]) for n in _dependency_order(sorted(wave), dependencies)),
-        in_progress=tuple(_next_step(p) for p in _in_stages(packages, EXTRACTING, INTERRUPTED, EXTRACTED, CUT_OVER)),
+        in_progress=tuple(_next_step(p, _asked(facts, p.name))
+                          for p in _in_stages(packages, EXTRACTING, INTERRUPTED, EXTRACTED, CUT_OVER)),
         blocked=blocked,
         nothing_to_extract=tuple(p.name for p in _in_stages(packages, NOT_STARTED) if not p.modules),
         finished=tuple(p.name for p in _in_stages(packages, FINISHED)),
         notes=status.notes,
     )
+
+
+def _asked(facts: Facts, name: str) -> Gates:
+    phase = facts.roadmap.phase_of(name)
+    return phase.gates if phase is not None else Gates(tests="pass")
 
 
 def _in_stages(packages: dict[str, PackageStatus], *stages: str) -> list[PackageStatus]:
@@ -172,7 +179,7 @@ def _start_step(package: PackageStatus) -> PackageStep:
                        f"its dependencies are extracted or go in this wave ({package.approach})")
 
 
-def _next_step(package: PackageStatus) -> PackageStep:
+def _next_step(package: PackageStatus, asked: Gates) -> PackageStep:
     name = package.name
     if package.stage == EXTRACTING:
         return PackageStep(name, package.stage, package.summary, None, "a vsmctl process is running its next step")
@@ -191,7 +198,7 @@ def _next_step(package: PackageStatus) -> PackageStep:
     parallel = [g for g in unmet if g.name in ("parallel_run", "parallel_run_match", "latency_ratio", "min_samples")]
     if parallel:
         return PackageStep(name, package.stage, package.summary, f"vsmctl parallel-run gate {flag}" + _thresholds(
-            package), "; ".join(g.detail for g in parallel))
+            asked), "; ".join(g.detail for g in parallel))
     if unmet:
         return PackageStep(name, package.stage, package.summary, f"vsmctl roadmap gates {package.phase}",
                            "; ".join(f"{g.name}: {g.detail}" for g in unmet))
@@ -199,11 +206,8 @@ def _next_step(package: PackageStatus) -> PackageStep:
                        "every gate of its phase holds: remove the old code")
 
 
-def _thresholds(package: PackageStatus) -> str:
-    parts = []
-    for gate in package.gates:
-        option = {"parallel_run_match": "--min-match", "latency_ratio": "--max-latency-ratio",
-                  "min_samples": "--min-samples"}.get(gate.name)
-        if option and gate.needed is not None:
-            parts.append(f" {option} {gate.needed:g}")
-    return "".join(parts)
+def _thresholds(asked: Gates) -> str:
+    """The phase's parallel-run gates as `parallel-run gate` options."""
+    options = (("--min-match", asked.parallel_run_match), ("--max-latency-ratio", asked.latency_ratio),
+               ("--min-samples", asked.min_samples))
+    return "".join(f" {option} {value:g}" for option, value in options if value is not None)
