@@ -5,14 +5,15 @@ monolith (its boundary check and what each package imports). Nothing here is sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 from vsmctl.errors import VsmError
-from vsmctl.events import Event, EventLog
-from vsmctl.gates.evaluate import FlagEvent
-from vsmctl.gates.evidence import flag_histories, parallel_report, parallel_store
+from vsmctl.events import Event
+from vsmctl.gates.evaluate import FlagEvent, ParallelFigures
+from vsmctl.gates.evidence import figures_of, parallel_report, parallel_store
+from vsmctl.migration.cache import StatusCache, sqlite_fingerprint
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.strangler.state import ExtractionState
@@ -35,7 +36,7 @@ class Facts:
     states: dict[str, ExtractionState]
     flags: dict[str, tuple[FlagEvent, ...]]
     extract_events: dict[str, Event]  # the last extraction event of each package in this checkout's log
-    parallel: dict[str, tuple[Any | None, str | None]]  # experiment -> (ExperimentReport, why none)
+    parallel: dict[str, tuple[ParallelFigures | None, str | None]]  # experiment -> (figures, why none)
     analysis: Analysis
 
 
@@ -53,17 +54,10 @@ def extraction_states(root: Path) -> dict[str, ExtractionState]:
     return {s.name: s for s in Extraction(root).all_states()}
 
 
-def last_extract_events(root: Path) -> dict[str, Event]:
-    found: dict[str, Event] = {}
-    for event in EventLog(Workspace(root).events_path).read(type_prefix="extract."):
-        package = event.data.get("package")
-        if isinstance(package, str):
-            found[package] = event
-    return found
-
-
-def parallel_reports(root: Path, experiments: list[str]) -> dict[str, tuple[Any | None, str | None]]:
-    """The store's report of each experiment it holds (an experiment it does not hold: no entry)."""
+def parallel_figures(root: Path, experiments: list[str], cache: StatusCache
+                     ) -> dict[str, tuple[ParallelFigures | None, str | None]]:
+    """Each experiment's figures (an experiment the store does not hold: no entry), exact, from the
+    cache while the store holds the same observations of it."""
     from vsmctl.parallel.store_choice import is_postgres_url
     from vsmctl.parallel.store_reports import experiments as stored
 
@@ -74,7 +68,21 @@ def parallel_reports(root: Path, experiments: list[str]) -> dict[str, tuple[Any 
         present = set(stored(store))
     except VsmError as exc:
         return {name: (None, str(exc)) for name in experiments}
-    return {name: parallel_report(store, name) for name in experiments if name in present}
+    found: dict[str, tuple[ParallelFigures | None, str | None]] = {}
+    for name in experiments:
+        if name not in present:
+            continue
+        fingerprint = None if is_postgres_url(store) else sqlite_fingerprint(Path(store), name)
+        cached = cache.figures(name, fingerprint) if fingerprint is not None else None
+        if cached is not None:
+            found[name] = (ParallelFigures(*cached), None) if cached else (None, "no parallel-run observations yet")
+            continue
+        report, problem = parallel_report(store, name)
+        figures = figures_of(report) if report is not None else None
+        if fingerprint is not None and problem in (None, "no parallel-run observations yet"):
+            cache.keep_figures(name, fingerprint, list(astuple(figures)) if figures is not None else [])
+        found[name] = (figures, problem)
+    return found
 
 
 def analyze(roadmap: Roadmap) -> Analysis:
@@ -100,9 +108,12 @@ def analyze(roadmap: Roadmap) -> Analysis:
 def gather(root: Path, roadmap_path: Path | None = None, with_analysis: bool = True) -> Facts:
     workspace = Workspace.at(root)
     roadmap = roadmap_at(workspace.root, roadmap_path)
-    flags = flag_histories(workspace.root)
+    cache = StatusCache(workspace.root)
+    log = cache.log_projection()
     experiments = [f"extract.{name}" for name in roadmap.names]
-    return Facts(root=workspace.root, roadmap=roadmap, states=extraction_states(workspace.root), flags=flags,
-                 extract_events=last_extract_events(workspace.root),
-                 parallel=parallel_reports(workspace.root, experiments),
-                 analysis=analyze(roadmap) if with_analysis else Analysis(None, None, "not asked for"))
+    facts = Facts(root=workspace.root, roadmap=roadmap, states=extraction_states(workspace.root),
+                  flags=log.histories(), extract_events=log.extract_events(),
+                  parallel=parallel_figures(workspace.root, experiments, cache),
+                  analysis=analyze(roadmap) if with_analysis else Analysis(None, None, "not asked for"))
+    cache.save()
+    return facts

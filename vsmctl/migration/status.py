@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vsmctl.gates.evaluate import Evidence, FlagEvent, GateResult, ParallelFigures, evaluate, rollout_percent
-from vsmctl.gates.evidence import current, figures_of
+from vsmctl.gates.evidence import current
 from vsmctl.migration.facts import Facts, gather
 from vsmctl.roadmap.model import Gates, Phase, TargetPackage
 from vsmctl.strangler.state import ExtractionState
@@ -213,13 +213,9 @@ def _rollout(flag_name: str, history: tuple[FlagEvent, ...]) -> Rollout | None:
 
 
 def _parallel(facts: Facts, experiment: str) -> tuple[ParallelRun | None, ParallelFigures | None, str | None]:
-    found = facts.parallel.get(experiment)
-    if found is None:
-        return None, None, "no parallel-run observations yet"
-    report, problem = found
-    if report is None:
+    figures, problem = facts.parallel.get(experiment, (None, "no parallel-run observations yet"))
+    if figures is None:
         return None, None, problem
-    figures = figures_of(report)
     return ParallelRun(experiment, figures.samples, figures.match_rate, figures.latency_ratio), figures, None
 
 
