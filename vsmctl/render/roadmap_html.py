@@ -43,6 +43,7 @@ header .meta { color: #c9ced8; font-size: 13px; }
 .gate.held { background: #24874a; }
 .gate.unmet { background: #c0392b; }
 .violations { margin: 4px 0 0; padding-left: 16px; font-size: 11.5px; color: #8a1f11; }
+.steps { font-size: 11.5px; color: #4b5263; }
 footer { padding: 8px 24px 16px; font-size: 12px; color: #6b7280; }
 """
 
@@ -97,6 +98,9 @@ def _card(package: PackageStatus) -> str:
     if package.rollout is not None:
         parts.append(_row(f"flag {package.rollout.flag}", f"{package.rollout.percent:g}%"))
         parts.append(_sparkline(package.rollout.history, colour))
+        steps = " → ".join(f"{p:g}%" for _, p in package.rollout.history[-6:])
+        parts.append(f'<div class="steps">rollout: {"… → " if len(package.rollout.history) > 6 else ""}'
+                     f"{escape(steps)}</div>")
     if package.parallel is not None:
         run = package.parallel
         ratio = f"{run.latency_ratio:g}" if run.latency_ratio is not None else "-"
