@@ -40,6 +40,11 @@ class ImportSite:
     kind: str = PLAIN
 
 
+# Problems that hide a file's imports (as opposed to notes such as a skipped folder
+# or an Elixir module no file defines): `check` fails on these.
+UNREADABLE_KINDS = frozenset({"syntax-error", "not-utf8", "unreadable", "broken-symlink"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something about one file the analysis could not use as it is."""

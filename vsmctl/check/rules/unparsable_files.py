@@ -3,6 +3,7 @@ would pass it blindly (a syntax error could hide a forbidden import). Never base
 
 from __future__ import annotations
 
+from vsmctl.analysis.model import UNREADABLE_KINDS
 from vsmctl.check.rules.base import CheckContext, Finding, Rule
 
 ID = "unparsable-file"
@@ -19,6 +20,7 @@ def check(ctx: CheckContext) -> list[Finding]:
             line=p.line,
         )
         for p in ctx.graph.problems
+        if p.kind in UNREADABLE_KINDS
     ]
 
 
