@@ -101,3 +101,29 @@ def test_status_writes_nothing_git_sees(example_repo):
     for command in (("roadmap", "status", "--json"), ("roadmap", "plan"), ("roadmap", "gates")):
         assert run_cli(*command, cwd=example_repo).returncode in (0, 1)
     assert not git.Repo(example_repo).is_dirty(untracked_files=True)
+
+
+def test_a_step_in_progress_is_extracting_and_a_dead_one_interrupted(tmp_path):
+    """Who holds the extraction's lock decides: a live process is `extracting`, none is `interrupted`."""
+    import signal
+
+    from test_roadmap_walk import FAST_TESTS, make_repo
+
+    from vsmctl.migration.status import migration_status
+    from vsmctl.strangler import state
+    from vsmctl.strangler.gitops import GitOps
+
+    repo = make_repo(tmp_path, FAST_TESTS)
+    killed = run_cli("extract", "subsystem", "vsm-goldrush", cwd=repo, env={"VSMCTL_KILL_AT": "step:move:after-apply"})
+    assert killed.returncode == -signal.SIGKILL
+
+    def goldrush():
+        return next(p for p in migration_status(repo, with_analysis=False).packages if p.name == "vsm-goldrush")
+
+    assert (goldrush().stage, goldrush().summary) == (
+        "interrupted", "interrupted at step 2 of 3 (move): vsmctl extract resume vsm-goldrush")
+    with state.running(GitOps(repo), "vsm-goldrush"):  # as `extract resume` holds it while it works
+        now = goldrush()
+        assert now.stage == "extracting"
+        assert now.summary == "extracting: step 2 of 3 (move) on vsm/extract/vsm-goldrush"
+        assert now.extraction is not None and now.extraction.last_event.type == "extract.scaffold"
