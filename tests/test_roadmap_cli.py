@@ -8,6 +8,7 @@ import shutil
 import git
 import pytest
 from conftest import EXAMPLE, ROADMAP, run_cli
+from postgres_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture()
@@ -127,3 +128,22 @@ def test_a_step_in_progress_is_extracting_and_a_dead_one_interrupted(tmp_path):
         assert now.stage == "extracting"
         assert now.summary == "extracting: step 2 of 3 (move) on vsm/extract/vsm-goldrush"
         assert now.extraction is not None and now.extraction.last_event.type == "extract.scaffold"
+
+
+def test_status_reads_the_fleet_store_when_one_is_configured(example_repo, postgres_url):  # noqa: F811
+    """VSMCTL_PARALLEL_STORE names a PostgreSQL store: status and gates read the same figures
+    `parallel-run diff` gives from it."""
+    from test_postgres_store import feed
+
+    from vsmctl.parallel.postgres_report import report
+    from vsmctl.parallel.postgres_store import PostgresRecorder
+
+    feed(PostgresRecorder(postgres_url, interval=0.05), 400, name="extract.vsm-goldrush")
+    expected = report(postgres_url, "extract.vsm-goldrush")
+    result = run_cli("roadmap", "status", "--json", cwd=example_repo, env={"VSMCTL_PARALLEL_STORE": postgres_url})
+    assert result.returncode == 0, result.stderr
+    packages = {p["name"]: p for phase in json.loads(result.stdout)["phases"] for p in phase["packages"]}
+    run = packages["vsm-goldrush"]["parallel"]
+    assert (run["samples"], run["match_rate"], run["latency_ratio"]) == (
+        expected.samples, expected.match_rate, expected.ratio.get("p95"))
+    assert packages["vsm-core"]["parallel"] is None
