@@ -64,7 +64,9 @@ def test_extract_in_both_modes_and_roll_back_exactly(example_repo, package):
     assert result.returncode == 0, result.stdout + result.stderr
     assert_extracted(example_repo, package, ["scaffold", "move", "shim"])
     new_pkg = example_repo / "packages" / package
-    assert (new_pkg / "pyproject.toml").is_file() and (new_pkg / ".github" / "workflows" / "ci.yml").is_file()
+    assert (new_pkg / "pyproject.toml").is_file() and not (new_pkg / ".github").exists()
+    workflow = (example_repo / ".github" / "workflows" / f"{package}.yml").read_text()  # where CI runs it
+    assert f'paths: ["packages/{package}/**"]' in workflow and f"working-directory: packages/{package}" in workflow
     assert (new_pkg / ".copier-answers.yml").is_file()  # `copier update` can bring template changes later
     assert extract(example_repo, "rollback", package).returncode == 0
     assert tree_hash(example_repo) == before  # byte for byte
@@ -123,6 +125,7 @@ def test_rollback_to_a_step(example_repo):
     assert monolith_tests(example_repo).returncode == 0
 
 
+@MATRIX  # the default run kills at three points of a faster extraction (below)
 def test_killed_during_a_step_then_resumed(example_repo):
     proc = subprocess.Popen([sys.executable, "-m", "vsmctl", "extract", "subsystem", "vsm-config"], cwd=example_repo,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -155,6 +158,8 @@ def test_a_step_whose_tests_fail_is_undone(example_repo):
     assert "the tests failed after step 'move', which was undone" in result.stderr
     assert r.head.commit.message.startswith("vsmctl extract vsm-s5-policy: step 1/2 scaffold")
     assert not r.is_dirty(untracked_files=True)
+    status = run_cli("extract", "status", cwd=example_repo).stdout
+    assert "interrupted at step move: run `vsmctl extract resume vsm-s5-policy` or rollback" in status
 
 
 def test_refuses_dirty_tree_and_detached_head(example_repo):
@@ -206,11 +211,12 @@ def test_finish_of_an_abstraction_waits_for_the_flag(example_repo):
     assert monolith_tests(example_repo).returncode == 0
 
 
-def test_another_template(example_repo, tmp_path):
+def test_another_template(fast_repo_template, tmp_path):
     import shutil
 
     from vsmctl.resources import templates_dir
 
+    example_repo = _clone(fast_repo_template, tmp_path / "repo")
     template = tmp_path / "org-template"
     shutil.copytree(templates_dir() / "python-package", template)
     (template / "{{package_dir}}" / "ORG_STANDARD.md").write_text("our starter template\n")
@@ -649,3 +655,89 @@ def test_the_extracted_package_declares_what_it_needs(tmp_path):
                                   "packages/shop-billing/tests/test_moved_modules.py"], cwd=repo, capture_output=True,
                                  text=True, env={**os.environ, "PYTHONPATH": "src:packages/shop-billing"})
     assert moved_tests.returncode == 0 and "2 passed" in moved_tests.stdout, moved_tests.stdout
+
+
+def _installable_shop(root):
+    repo = src_layout_project(root)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text('[build-system]\nrequires = ["hatchling>=1.21"]\nbuild-backend = "hatchling.build"\n\n'
+                         + pyproject.read_text().replace(
+                             'requires-python = ">=3.10"\n',
+                             'requires-python = ">=3.10"\n\n[project.scripts]\nshop = "shop.app:main"\n\n'
+                             '[tool.hatch.build.targets.wheel]\npackages = ["src/shop"]\n'))
+    app = repo / "src" / "shop" / "app.py"
+    app.write_text(app.read_text() + "\n\ndef main():\n    print('total', run())\n")
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "an installable shop with a console script")
+    return repo
+
+
+def _install_and_run(repo, commit, tmp_path):
+    """A fresh venv, `pip install` the monolith as of `commit` (a clean clone), run its entry point."""
+    clone = tmp_path / f"clone-{commit[:8]}"
+    git.Repo.clone_from(repo, clone).git.checkout(commit)
+    venv = tmp_path / f"venv-{commit[:8]}"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(clone)],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    return subprocess.run([str(venv / "bin" / "shop")], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+
+
+def _installs_and_runs_after_steps(tmp_path, steps_to_check):
+    repo = _installable_shop(tmp_path / "shop")
+    result = extract(repo, "subsystem", "shop-billing")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "shop-billing @ {root:uri}/packages/shop-billing" in (repo / "pyproject.toml").read_text()
+    commits = {c.summary.rsplit(" ", 1)[-1]: c.hexsha for c in git.Repo(repo).iter_commits("main..HEAD")}
+    for step in steps_to_check:
+        run = _install_and_run(repo, commits[step], tmp_path)
+        assert run.returncode == 0 and run.stdout == "total 3\n", (step, run.stdout + run.stderr)
+
+
+@MATRIX  # a venv and a pip install (with its build) per step: a minute and more on 2 cores
+def test_the_monolith_installs_and_runs_in_a_fresh_venv_after_the_extraction(tmp_path):
+    _installs_and_runs_after_steps(tmp_path, ["shim"])
+
+
+@MATRIX
+def test_the_monolith_installs_and_runs_in_a_fresh_venv_after_every_step(tmp_path):
+    _installs_and_runs_after_steps(tmp_path, ["scaffold", "move"])
+
+
+ROLLBACK_POINTS = [(None, p) for p in ("rollback:after-checkout", "rollback:after-worktree", "rollback:after-commit",
+                                       "rollback:after-branch")] + [
+    ("move", p) for p in ("rollback:after-worktree", "rollback:after-commit", "rollback:after-reset")]
+
+
+def _rollback(repo, to, env=None):
+    return extract(repo, "rollback", KILL_PACKAGE, *(["--to", to] if to else []), env=env)
+
+
+@pytest.fixture(scope="module")
+def extracted_template(fast_repo_template, tmp_path_factory):
+    repo = _clone(fast_repo_template, tmp_path_factory.mktemp("extracted") / "repo")
+    assert extract(repo, "subsystem", KILL_PACKAGE).returncode == 0
+    return repo
+
+
+def _rollback_fingerprint(repo):
+    r = git.Repo(repo)
+    return fingerprint(repo), [c.summary for c in r.iter_commits(f"vsm/extract/{KILL_PACKAGE}", max_count=6)]
+
+
+@pytest.mark.parametrize(("to", "point"), [
+    pytest.param(to, point, marks=[] if (to, point) == ("move", "rollback:after-commit") else [MATRIX])
+    for to, point in ROLLBACK_POINTS])
+def test_a_kill_during_rollback_is_finished_by_rolling_back_again(extracted_template, tmp_path, to, point):
+    reference = _clone(extracted_template, tmp_path / "reference")
+    assert _rollback(reference, to).returncode == 0
+    repo = _clone(extracted_template, tmp_path / "repo")
+    assert _rollback(repo, to, env={"VSMCTL_KILL_AT": point}).returncode == -signal.SIGKILL
+    states = _status(repo)
+    if states[0]["status"] != "rolled_back" and states[0]["remaining"] != ["move", "shim"]:
+        result = _rollback(repo, to)
+        assert result.returncode == 0, result.stderr
+    assert _rollback_fingerprint(repo) == _rollback_fingerprint(reference)

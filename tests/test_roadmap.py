@@ -115,3 +115,20 @@ def test_gates_are_typed():
     assert gates.asked()["api_compatible"] is True and gates.violations == 0
     assert parse_roadmap(yaml.safe_load(ROADMAP.read_text())).phases[1].gates.asked() == {
         "tests": "pass", "flag_rollout": 100.0}
+
+
+def test_an_alias_bomb_is_refused_quickly(tmp_path):
+    import time
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb = tmp_path / "roadmap.yaml"
+    bomb.write_text("\n".join(lines) + "\nname: *a9\npackages: {a: {category: core}}\n")
+    start = time.perf_counter()
+    with pytest.raises(RoadmapError, match=r"roadmap.yaml:\d+: invalid YAML"):
+        load_roadmap(bomb)
+    assert time.perf_counter() - start < 2
+    data = yaml.safe_load(ROADMAP.read_text())
+    data["name"] = ["not", "a", "string"]
+    with pytest.raises(RoadmapError, match="name: expected a string"):
+        parse_roadmap(data)

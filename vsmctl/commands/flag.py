@@ -111,16 +111,26 @@ def _check_date(text: str) -> None:
         raise InputError(f"--expires: {text} is in the past (today is {today.isoformat()})")
 
 
-def _check_percent(percent: float | None) -> None:
-    if percent is not None and not 0 <= percent <= 100:
-        raise InputError(f"--percent must be from 0 to 100, not {percent:g}")
+def _percent(text: str | None) -> float | None:
+    """--percent as a number from 0 to 100; anything else is one clear line, not click's usage block."""
+    import math
+
+    if text is None:
+        return None
+    try:
+        percent = float(text)
+    except ValueError:
+        raise InputError(f"--percent must be a number from 0 to 100, not '{text}'") from None
+    if math.isnan(percent) or not 0 <= percent <= 100:
+        raise InputError(f"--percent must be from 0 to 100, not {text}")
+    return percent
 
 
 @app.command("flip")
 def flip(
     name: str = typer.Argument(...),
     state: str = typer.Argument(..., help="on or off"),
-    percent: float | None = typer.Option(None, "--percent", help="With on: the share of targeting keys (0-100)."),
+    percent_text: str | None = typer.Option(None, "--percent", help="With on: the share of targeting keys (0-100)."),
     reason: str | None = REASON, actor: str | None = ACTOR, backend: str | None = BACKEND,
     workspace: Path = WORKSPACE,
 ) -> None:
@@ -130,7 +140,7 @@ def flip(
     """
     if state not in ("on", "off"):
         raise InputError(f"state must be on or off, not '{state}'")
-    _check_percent(percent)
+    percent = _percent(percent_text)
     if state == "off" and percent is not None:
         raise InputError("--percent goes with on")
 
@@ -147,7 +157,7 @@ def set_(
         [], "--rule", help="'ATTR OP VALUE -> VARIANT' (OP: ==, in, starts-with, semver); repeatable, in order."
     ),
     clear_rules: bool = typer.Option(False, "--clear-rules", help="Remove all rules first."),
-    percent: float | None = typer.Option(None, "--percent", help="Rollout share (0-100)."),
+    percent_text: str | None = typer.Option(None, "--percent", help="Rollout share (0-100)."),
     variant: str | None = typer.Option(None, "--variant", help="The variant the rollout serves."),
     by: str | None = typer.Option(None, "--by", help="Context attribute the split hashes (default targetingKey)."),
     default: str | None = typer.Option(None, "--default", help="The default variant."),
@@ -163,7 +173,7 @@ def set_(
     from vsmctl.flags import changes
     from vsmctl.flags.model import FlagError, parse_rule
 
-    _check_percent(percent)
+    percent = _percent(percent_text)
     if expires is not None:
         _check_date(expires)
     try:

@@ -66,7 +66,8 @@ class GitOps:
         import git
 
         path = self.worktree_path(name)
-        if not (path / ".git").exists():
+        if not self._is_own_worktree(path):
+            # missing, half made, or another repository's (this one was copied or moved): anew
             shutil.rmtree(path, ignore_errors=True)
             self.repo.git.worktree("prune")
             self.repo.git.worktree("add", "--detach", str(path), commit)
@@ -75,6 +76,17 @@ class GitOps:
         wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
         faults.point(point)
         return wt
+
+    def _is_own_worktree(self, path: Path) -> bool:
+        import git
+
+        if not (path / ".git").is_file():
+            return False
+        try:
+            common = Path(git.Repo(path).common_dir).resolve()
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError, OSError):
+            return False
+        return common == self.git_dir.resolve()
 
     def remove_worktree(self, name: str) -> None:
         path = self.worktree_path(name)

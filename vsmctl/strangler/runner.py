@@ -74,12 +74,12 @@ class Extraction:
                              "roll it back to start over)")
         steps = sequence(plan.mode, options.no_shims)
         self.preflight(plan, steps, options.template)
-        if existing is not None:
-            # a rolled-back attempt: its branch (with the rollback event) is kept under another name
-            self.git.rename_branch(branch, f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}")
-        base_branch = self.git.current_branch()
-        base_commit = self.git.tip("HEAD")
         with state.running(self.git, plan.package):
+            if existing is not None:
+                # a rolled-back attempt: its branch (with the rollback event) is kept under another name
+                self.git.rename_branch(branch, f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}")
+            base_branch = self.git.current_branch()
+            base_commit = self.git.tip("HEAD")
             wt = self.git.worktree(plan.package, base_commit, "start:after-worktree")
             event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,

@@ -34,6 +34,11 @@ def _camel(module: str) -> str:
 class PythonBackend:
     # --- the new package on the monolith's path ----------------------------------------------
     def declare_package(self, tree: Path, plan: ExtractionPlan) -> StepReport:
+        """The monolith depends on the new package, and its tests find it."""
+        return distribution.declare_in_monolith(tree, plan).merge(self._test_path(tree, plan))
+
+    @staticmethod
+    def _test_path(tree: Path, plan: ExtractionPlan) -> StepReport:
         """Put the new package on the monolith's test path (pyproject's pytest `pythonpath`)."""
         import tomlkit
 

@@ -49,8 +49,6 @@ def _resolve_relative(level: int, module: str | None, current: str, is_package: 
 
 
 class ImportRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, moves: Moves, module: str, is_package: bool = False,
                  new_module: str | None = None) -> None:
         super().__init__()
@@ -62,13 +60,9 @@ class ImportRewriter(cst.CSTTransformer):
         self._attr_renames: dict[str, str] = {}  # `import a.b` bound a.b -> x.y
         self._calls: list[str | None] = []
         self._exported_moves: dict[str, str] = {}
-
-    def _line_of(self, node: cst.CSTNode) -> int:
-        """The line a node starts on (libcst position metadata: equal literals keep their own lines)."""
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:  # a node made by this transform: it has no position in the source
-            return 0
+        # strings naming moved modules, by their original node: their lines are looked up once,
+        # after the transform, only when there are any (position metadata costs 3x a parse)
+        self.strings: list[tuple[cst.SimpleString, str, str | None]] = []  # (node, value, new if rewritten)
 
     # --- import a.b / import a.b as c ---------------------------------------------------
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
@@ -244,13 +238,12 @@ class ImportRewriter(cst.CSTTransformer):
         new = self.moves.new_name(value)
         if new is None:
             return updated
-        line = self._line_of(original)
         if self._calls and self._calls[-1] in CERTAIN_CALLS:
             quote = updated.quote
-            self.report.rewritten_strings.append((line, value, new))
+            self.strings.append((original, value, new))
             self.report.changed = True
             return updated.with_changes(value=f"{updated.prefix}{quote}{new}{quote}")
-        self.report.uncertain_strings.append((line, value))
+        self.strings.append((original, value, None))
         return updated
 
 
@@ -260,10 +253,26 @@ def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = Fa
     if not _may_need_rewrite(source, moves, module, module != (new_module or module)):
         return source, RewriteReport()
     rewriter = ImportRewriter(moves, module, is_package, new_module)
-    result = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True).visit(rewriter)
+    tree = cst.parse_module(source)
+    result = tree.visit(rewriter)
+    _report_strings(tree, rewriter)
     if not rewriter.report.changed:
         return source, rewriter.report
     return result.code, rewriter.report
+
+
+def _report_strings(tree: cst.Module, rewriter: ImportRewriter) -> None:
+    """Each string's own line (libcst's PositionProvider on the unchanged original tree: two equal
+    literals are reported at their two lines)."""
+    if not rewriter.strings:
+        return
+    positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    for node, value, new in rewriter.strings:
+        line = positions[node].start.line if node in positions else 0
+        if new is None:
+            rewriter.report.uncertain_strings.append((line, value))
+        else:
+            rewriter.report.rewritten_strings.append((line, value, new))
 
 
 def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> bool:

@@ -136,3 +136,39 @@ def module_tests(tree: Path, plan: ExtractionPlan) -> StepReport:
             "def test_module_imports(module):\n    assert importlib.import_module(module).__name__ == module\n")
     atomic_write_text(tree / rel, text)
     return StepReport(changed_files=[rel])
+
+
+def declare_in_monolith(tree: Path, plan: ExtractionPlan) -> StepReport:
+    """The monolith depends on the new package, so installing the monolith installs it.
+
+    With hatchling (the monolith's build backend), a direct reference relative to the monolith's
+    root (`NAME @ {root:uri}/...`, hatch's context formatting) works from any clone; other
+    backends cannot express a relative path dependency, and the step's notes say so.
+    """
+    import os
+    import tomllib
+
+    import tomlkit
+
+    path, project = monolith_project(tree, plan)
+    if path is None or not project.get("name"):
+        return StepReport(notes=["no monolith pyproject.toml with a [project] table: install "
+                                 f"{plan.package_dir} beside the monolith (pip install -e {plan.package_dir})"])
+    rel = os.path.relpath(tree / plan.package_dir, path.parent).replace(os.sep, "/")
+    text = path.read_text(encoding="utf-8")
+    backend = (tomllib.loads(text).get("build-system") or {}).get("build-backend", "")
+    if backend != "hatchling.build":
+        return StepReport(notes=[f"{path.relative_to(tree)}: its build backend ({backend or 'setuptools'}) cannot "
+                                 f"declare a path dependency: install {plan.package_dir} beside the monolith"])
+    doc = tomlkit.parse(text)
+    requirement = f"{plan.package} @ {{root:uri}}/{rel}"
+    dependencies = doc["project"].setdefault("dependencies", tomlkit.array())  # type: ignore[union-attr]
+    if not any(normalize(str(d).split("@")[0].strip()) == normalize(plan.package) for d in dependencies):
+        dependencies.append(requirement)
+    tool = doc.setdefault("tool", tomlkit.table())
+    hatch = tool.setdefault("hatch", tomlkit.table())  # type: ignore[union-attr]
+    metadata = hatch.setdefault("metadata", tomlkit.table())
+    metadata["allow-direct-references"] = True
+    atomic_write_text(path, tomlkit.dumps(doc))
+    rel_path = str(path.relative_to(tree))
+    return StepReport(changed_files=[rel_path], notes=[f"{rel_path}: depends on {requirement}"])

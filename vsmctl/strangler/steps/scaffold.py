@@ -57,8 +57,39 @@ class Scaffold(Step):
         try:
             copier.run_copy(source, str(ctx.tree / plan.package_dir),
                             data={"package_name": plan.package, "import_name": plan.import_name,
-                                  "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0"},
+                                  "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0",
+                                  "repo_path": plan.package_dir, "python_version": _python_version(ctx)},
                             defaults=True, quiet=True, overwrite=True, unsafe=False)
         except Exception as exc:  # copier's errors: a bad template path or URL, a template that fails
             raise InputError(f"scaffolding {plan.package} from {source} failed: {exc}") from None
-        return StepReport(changed_files=[plan.package_dir]).merge(ctx.backend.declare_package(ctx.tree, plan))
+        report = StepReport(changed_files=[plan.package_dir, *_workflows_to_repository_ci(ctx)])
+        return report.merge(ctx.backend.declare_package(ctx.tree, plan))
+
+
+def _python_version(ctx: StepContext) -> str:
+    """The lowest Python the monolith supports (its requires-python), for the package's CI."""
+    import re
+    import sys
+
+    from vsmctl.strangler.python.distribution import requires_python
+
+    found = re.search(r"(\d+\.\d+)", requires_python(ctx.tree, ctx.plan))
+    return found.group(1) if found else f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _workflows_to_repository_ci(ctx: StepContext) -> list[str]:
+    """CI runs only the repository's .github/workflows: the package's workflow goes there, named
+    after the package and path-filtered to it."""
+    import shutil
+
+    folder = ctx.tree / ctx.plan.package_dir / ".github" / "workflows"
+    moved = []
+    for workflow in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        suffix = "" if workflow.stem == "ci" else f"-{workflow.stem}"
+        target = ctx.tree / ".github" / "workflows" / f"{ctx.plan.package}{suffix}{workflow.suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(workflow), target)
+        moved.append(str(target.relative_to(ctx.tree)))
+    if folder.is_dir():
+        shutil.rmtree(folder.parent)
+    return moved
