@@ -61,7 +61,7 @@ def main() -> None:
 
     try:
         # standalone_mode=False: click's errors come here, to be printed like vsmctl's own
-        code = app(standalone_mode=False)
+        code = app(prog_name="vsmctl", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # `vsmctl flag` alone: the help is the answer
         exc.show()
         sys.exit(exc.exit_code)
