@@ -84,3 +84,8 @@ class Roadmap:
 
     def phase_of(self, package: str) -> Phase | None:
         return next((phase for phase in self.phases if package in phase.packages), None)
+
+    @property
+    def without_modules(self) -> tuple[TargetPackage, ...]:
+        """Packages that name no modules (planned, not in the monolith yet): nothing measures or checks them."""
+        return tuple(p for p in self.packages if not p.modules)
