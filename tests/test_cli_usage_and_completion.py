@@ -141,3 +141,28 @@ def test_parallel_run_report_keeps_whole_values_and_shares_the_graph_pages_look(
     css = (REPO / "vsmctl" / "render" / "assets" / "graph_page.css").read_text()
     assert css in page and '<header><h1 id="title">' in page and '<section id="tables">' in page
     assert control in page and "<script" not in page
+
+
+def test_unplaced_modules_of_a_proposal_are_listed_whole_outside_a_terminal(tmp_path):
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    from vsmctl.propose.service import propose_boundaries
+    from vsmctl.render.proposal_output import MAX_LIST, print_proposal
+
+    modules = {f"app/m{i}.py": f"X = {i}\n" for i in range(MAX_LIST + 4)}
+    write_tree(tmp_path, {"app/__init__.py": "", "app/core.py": "from app import m1\n", **modules})
+    graph, proposal = propose_boundaries(tmp_path / "app", None, None, 0, True, (), False, None)
+    # a proposal that leaves every plain module unplaced (the real one places them by folder)
+    unplaced = tuple(sorted(m for m in graph.modules if m.startswith("app.m")))
+    proposal = dataclasses.replace(proposal, unassigned=unplaced)
+    for terminal, whole in ((False, True), (True, False)):
+        out = io.StringIO()
+        console = Console(file=out, force_terminal=terminal, width=80, no_color=True, soft_wrap=True)  # as vsmctl's
+        print_proposal(console, proposal, graph)
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # a terminal gets bold codes
+        line = next(line for line in text.splitlines() if line.startswith("Unplaced"))
+        assert (", ".join(unplaced) in line) is whole, line
+        assert ("…" in line) is not whole

@@ -268,7 +268,8 @@ def eval_(
 
 
 @app.command("history")
-def history(name: str | None = typer.Argument(None, help="One flag (default: all).", autocompletion=flag_names), as_json: bool = typer.Option(False, "--json"),
+def history(name: str | None = typer.Argument(None, help="One flag (default: all).", autocompletion=flag_names),
+            as_json: bool = typer.Option(False, "--json"),
             workspace: Path = WORKSPACE) -> None:
     """Who changed which flag, when, why, and what changed (from the event log)."""
     from vsmctl.render.flag_output import event_dict, print_history
