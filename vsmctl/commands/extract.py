@@ -10,7 +10,7 @@ import typer
 
 from vsmctl.commands.common import emit_json, stdout_console
 from vsmctl.commands.completion import roadmap_packages
-from vsmctl.roadmap.model import APPROACHES
+from vsmctl.roadmap.approaches import APPROACHES
 
 app = typer.Typer(help="Extract roadmap packages: every step a git commit, tested, and undoable.",
                   no_args_is_help=True)

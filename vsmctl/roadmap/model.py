@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-APPROACHES = ("strangler", "abstraction")
+from vsmctl.roadmap.approaches import APPROACHES
+
+__all__ = ["APPROACHES", "DEFAULT_CATEGORIES", "Gates", "Phase", "Roadmap", "TargetPackage"]
+
 DEFAULT_CATEGORIES = ("support", "core", "subsystems", "applications")
 
 
