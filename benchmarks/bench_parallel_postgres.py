@@ -172,7 +172,8 @@ def main() -> None:
         f"{figures['stored']:,} stored (counted in the database), {figures['written']:,} written, "
         f"{figures['dropped']:,} dropped, {lost:,} lost; {figures['wall']:.1f} s wall | none lost: "
         f"{'met' if lost == 0 and figures['dropped'] == 0 else 'NOT met'} |",
-        f"| caller's cost per experiment call, recording into PostgreSQL / into SQLite | {pg_us:.2f} µs / "
+        f"| caller's cost per experiment call (one argument), recording into PostgreSQL / into SQLite | "
+        f"{pg_us:.2f} µs / "
         f"{lite_us:.2f} µs = {ratio:.2f} (median of 7 interleaved rounds of 50,000 calls) | unchanged: "
         f"{'met' if ratio <= 1.1 else 'NOT met'} |",
         f"| `vsmctl parallel-run diff big --store postgresql://...` over {stored:,} observations (9,000,000 "

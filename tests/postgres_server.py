@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server for tests: Debian's `postgresql` package, `initdb` into a temporary
 folder, listening on a unix socket only. Where it is not installed the tests skip with the reason,
-unless VSMCTL_REQUIRE_SERVERS=1 (CI), where they fail."""
+unless VSMCTL_REQUIRE_SERVERS=1 (CI), where they fail (conftest.require_tool)."""
 
 from __future__ import annotations
 
@@ -20,18 +20,12 @@ import pytest
 _databases = count(1)
 
 
-def _binaries() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
+def _binaries() -> Path:
+    """The folder of initdb and postgres: Debian keeps them off PATH, under /usr/lib/postgresql/N/bin."""
+    from conftest import require_tool
 
-
-def _missing(reason: str) -> None:
-    if os.environ.get("VSMCTL_REQUIRE_SERVERS") == "1":
-        pytest.fail(f"{reason} (VSMCTL_REQUIRE_SERVERS=1)")
-    pytest.skip(reason)
+    folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]), reverse=True)
+    return Path(require_tool("initdb", "apt-get install postgresql", tuple(folders))).parent
 
 
 class Server:
@@ -89,19 +83,14 @@ class Server:
 
 def postgres_server_at(base: Path | None = None) -> Iterator[Server]:
     bin_dir = _binaries()
-    if bin_dir is None:
-        _missing("PostgreSQL is not installed (apt-get install postgresql)")
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        _missing("psycopg is not installed (pip install 'vsmctl[postgresql]')")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'vsmctl[postgresql]')")
     # PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user, in a
     # folder it can reach (pytest's tmp_path is private to root)
     user = "postgres" if os.geteuid() == 0 else None
     folder = Path(tempfile.mkdtemp(prefix="vsmctl-pg-", dir=None if user else base))
     server = Server(folder, user)
     try:
-        server.start(bin_dir)  # type: ignore[arg-type]
+        server.start(bin_dir)
         yield server
     finally:
         server.stop()

@@ -78,12 +78,13 @@ def test_unparsable_file_rule_reports_every_problem_by_file_and_line() -> None:
     graph = graph_of([("app.web.views", "app.core.db", 3)])
     graph = ModuleGraph(graph.root, graph.source_roots, graph.top_packages, graph.modules, graph.imports,
                         (Problem("app/web/forms.py", 4, "syntax-error", "syntax error: invalid syntax"),
-                         Problem("app/core/raw.py", None, "not-utf8", "not UTF-8")), "test")
+                         Problem("app/core/raw.py", None, "not-utf8", "not UTF-8"),
+                         Problem("test/support", None, "skipped", "not analyzed: outside the source paths")), "test")
     findings = run(unparsable_files, graph, roadmap_of(CORE, WEB))
     assert [(f.key, f.path, f.line) for f in findings] == [
         ("unparsable-file:app/web/forms.py", "app/web/forms.py", 4),
         ("unparsable-file:app/core/raw.py", "app/core/raw.py", None),
-    ]
+    ]  # a folder left out on purpose is a note, not a finding
 
 
 def test_type_checking_imports_are_exempt_when_the_roadmap_says_so() -> None:

@@ -49,8 +49,8 @@ def test_graph_formats_written_to_files(tmp_path):
         assert marker in text
         assert "vsm-s3-control" in text
     html = (tmp_path / "graph.html").read_text()
-    # self-contained: nothing loaded from the network
-    assert "<script" not in html and "<link" not in html and "https://" not in html
+    # self-contained: its scripts are inline, nothing is loaded from anywhere
+    assert "<script src" not in html and "<link" not in html and "https://" not in html
     assert "vsm/core/registry.py:10" in html
 
 

@@ -43,7 +43,7 @@ def test_propose_json_and_option_misuse(tmp_path):
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["mode"] == "unsupervised"  # no roadmap given, none in the folder or its repository
-    assert sum(p["modules"] for p in doc["packages"]) == 53
+    assert sum(p["modules"] for p in doc["packages"]) + len(doc["unassigned"]) == 53
     assert doc["extraction_order"] and doc["decisions"] == []
     bad = run_cli("analyze", "monolith", str(EXAMPLE), "--write")
     assert bad.returncode == 2 and "go with --propose" in bad.stderr

@@ -125,3 +125,12 @@ def test_bad_elixir_input_is_one_line(tmp_path: Path) -> None:
     done = run_cli("analyze", "monolith", str(tmp_path))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "holds no app" in done.stderr
+
+
+def test_graph_formats_draw_the_elixir_packages(example: Path, tmp_path: Path) -> None:
+    for fmt in ("mermaid", "dot", "html"):
+        out = tmp_path / f"graph.{fmt}"
+        done = run_cli("analyze", "monolith", str(example), "--format", fmt, "--output", str(out))
+        assert done.returncode == 0, done.stderr
+        text = out.read_text()
+        assert "vsm-s3-control" in text and "vsm-telemetry" in text

@@ -216,6 +216,28 @@ def test_syntax_errors_are_reported_and_the_rest_analyzed(tmp_path: Path) -> Non
     assert errors[0].location().startswith("lib/broken.ex:") and 5 <= (errors[0].line or 0) <= 8
 
 
+def test_one_report_per_broken_line(tmp_path: Path) -> None:
+    # A single backslash where a default argument wants two: two ERROR nodes on one line.
+    graph = graph_of(tmp_path, {"lib/sort.ex": b"defmodule App.Sort do\n"
+                                               b"  def sort(rs, f \\ :name, o \\ :asc) when f in [:name], do: rs\n"
+                                               b"end\n"})
+    assert [(p.line, p.kind) for p in graph.problems] == [(2, "syntax-error")]
+
+
+def test_a_missing_token_is_reported_too(tmp_path: Path) -> None:
+    # tree-sitter repairs an unclosed list with a MISSING node, not an ERROR one.
+    graph = graph_of(tmp_path, {**TARGETS, "lib/open.ex": """
+        defmodule App.Open do
+          def f(x), do: [App.Util.plain(x), 2
+        end
+    """})
+    assert "App.Open" in graph.modules
+    [problem] = [p for p in graph.problems if p.kind == "syntax-error"]
+    assert problem.path == "lib/open.ex" and problem.line in (2, 3)
+    assert "missing" in problem.message
+    assert ("App.Open", "App.Util", 2, "runtime") in sites(graph)
+
+
 def test_macro_made_modules_are_reported_not_guessed(tmp_path: Path) -> None:
     graph = graph_of(tmp_path, {**TARGETS, "lib/dynamic.ex": """
         defmodule App.Factory do

@@ -431,8 +431,9 @@ def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
 def test_gates_evaluate_to_typed_results(tmp_path):
     from vsmctl.flags import changes
     from vsmctl.flags.store import FlagStore
+    from vsmctl.gates.evaluate import evaluate
+    from vsmctl.gates.evidence import gather
     from vsmctl.roadmap.model import Gates
-    from vsmctl.strangler.gates import evaluate
     from vsmctl.strangler.moves import Moves
     from vsmctl.strangler.plan import ExtractionPlan
     from vsmctl.workspace import Workspace
@@ -444,7 +445,7 @@ def test_gates_evaluate_to_typed_results(tmp_path):
     store.change(plan.flag, "created", changes.create(changes.cutover_flag(plan.flag, "vsm-x", "2026-01-01")), "t")
 
     def held(gates, violations=None):
-        return {r.name: r.held for r in evaluate(tmp_path, plan, gates, violations)}
+        return {r.name: r.held for r in evaluate(gates, gather(tmp_path, plan.flag, gates, violations))}
 
     assert held(Gates(tests="pass", flag_rollout=100, soak=0)) == {"tests": True, "flag_rollout": False,
                                                                    "soak": False}

@@ -18,6 +18,9 @@ def test_wheel_ships_templates_and_roadmap(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "vsmctl/_data/roadmap.yaml" in names
     assert "vsmctl/_data/templates/python-package/copier.yml" in names
+    # the graph page's layout library, vendored with its licence (the page needs no network)
+    assert {"vsmctl/render/assets/dagre/dagre.min.js", "vsmctl/render/assets/dagre/LICENSE",
+            "vsmctl/render/assets/graph_page.js", "vsmctl/render/assets/graph_page.css"} <= names
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],

@@ -158,3 +158,38 @@ def test_lean_path_records_like_the_general_path():
     assert outcomes["random"] == outcomes["control-first"]
     assert outcomes["random"][0].count("raised") == 12
     assert set(outcomes["random"][1]) == {"match", "mismatch"} and len(outcomes["random"][1]) == 60
+
+
+def test_lean_path_with_plain_arguments_and_mutable_ones_copied():
+    from vsmctl.parallel import MemoryRecorder
+
+    def control(x, label="c"):
+        if x % 5 == 0:
+            raise KeyError(x)
+        return [x % 3, label]
+
+    def candidate(x, label="c"):
+        return [x % 3 if x % 4 else -1, label]
+
+    outcomes = {}
+    for order in ("random", "control-first"):
+        rec = MemoryRecorder()
+        run = experiment("lean.args", candidate=candidate, recorder=rec, order=order)(control)
+        got = []
+        for x in range(1, 41):
+            try:
+                got.append(run(x, "s") if x % 2 else run(x, label="kw"))
+            except KeyError:
+                got.append("raised")
+        kinds = sorted("match" if len(ob) == 5 else ob[4][0].status for ob in rec.observations)
+        outcomes[order] = (got, kinds)
+    assert outcomes["random"] == outcomes["control-first"] and len(outcomes["random"][1]) == 40
+
+    # a mutable argument never reaches the candidate itself: it gets a copy
+    def mutating(items):
+        items.append("candidate was here")
+        return len(items) - 1
+
+    run = experiment("lean.copy", candidate=mutating, recorder=MemoryRecorder())(len)
+    caller = [1, 2]
+    assert run(caller) == 2 and caller == [1, 2]

@@ -65,6 +65,8 @@ class ExperimentStats:
             return
         name, _when, _context, control, results = item
         for result in results:
+            if result.status == "skipped":  # never ran (arguments that cannot be copied): not a sample
+                continue
             key = (name, result.name)
             self._add(self.observations, key)
             self._time(name, result.name, "control", control.ns)

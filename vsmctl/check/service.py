@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from vsmctl.analysis.report import analyze_monolith
+from vsmctl.analysis.report import AnalysisReport, analyze_monolith
 from vsmctl.check.rules import RULES, CheckContext, Finding, Rule
 from vsmctl.errors import InputError
 from vsmctl.events import now_iso
@@ -100,6 +100,11 @@ def run_check(path: Path | None = None, roadmap_path: Path | None = None, update
               use_cache: bool = True, language: str | None = None) -> CheckResult:
     path, roadmap = default_target(path, roadmap_path)
     report = analyze_monolith(path, roadmap, use_cache=use_cache, language=language)
+    return check_report(report, roadmap, path, update_baseline)
+
+
+def check_report(report: AnalysisReport, roadmap: Roadmap, path: Path, update_baseline: bool = False) -> CheckResult:
+    """The rules on an analysis already made (`roadmap status` analyzes once for its plan and its check)."""
     ctx = CheckContext(report.graph, roadmap, report)
     findings: list[Finding] = []
     for rule in RULES:
@@ -117,3 +122,18 @@ def run_check(path: Path | None = None, roadmap_path: Path | None = None, update
                        new=result.new, baselined=result.baselined, gone=result.gone, baseline_path=baseline_path,
                        baseline_exists=exists or result.entries is not None,
                        baseline_written=result.entries is not None, rules=RULES)
+
+
+def package_of_finding(finding: Finding, report: AnalysisReport) -> str | None:
+    """The roadmap package whose code holds the finding (the importing module's package)."""
+    if finding.site is None or report.assignment is None:
+        return None
+    return report.assignment.package_of.get(finding.site.importer)
+
+
+def new_violations_of(path: Path | None, roadmap_path: Path | None, package: str) -> int:
+    """The `violations` gate's figure for one package: the new findings in its code."""
+    path, roadmap = default_target(path, roadmap_path)
+    report = analyze_monolith(path, roadmap, use_cache=False)
+    result = check_report(report, roadmap, path)
+    return sum(1 for f in result.new if package_of_finding(f, report) == package)

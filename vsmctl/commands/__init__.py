@@ -12,7 +12,7 @@ import typer
 import typer.core
 
 from vsmctl import __version__
-from vsmctl.commands import analyze, check, extract, flag, parallel
+from vsmctl.commands import analyze, check, extract, flag, parallel, roadmap
 from vsmctl.commands.common import state
 from vsmctl.errors import VsmError
 
@@ -38,6 +38,7 @@ app.command("check")(check.check)
 app.add_typer(flag.app, name="flag")
 app.add_typer(parallel.app, name="parallel-run")
 app.add_typer(extract.app, name="extract")
+app.add_typer(roadmap.app, name="roadmap")
 
 
 def _version(value: bool) -> None:

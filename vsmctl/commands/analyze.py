@@ -71,16 +71,16 @@ def monolith(
 
     if not propose and (packages is not None or write or history or not cut_cycles):
         raise InputError("--packages, --write, --history and --keep-cycles go with --propose")
-    if propose and fmt is not None:
-        raise InputError("--format draws the analysis graph; it does not go with --propose")
-    if propose:
-        _propose(path, roadmap, as_json, packages, write, history, cut_cycles, tuple(exclude), not no_cache,
-                 language)
-        return
     if as_json and fmt is not None:
         raise InputError("--json and --format are exclusive: pick one output")
     if output is not None and fmt is None:
         raise InputError("--output needs --format (mermaid, dot or html); for JSON redirect --json")
+    if propose and fmt not in (None, GraphFormat.html):
+        raise InputError("with --propose, --format html draws the proposed packages (mermaid and dot do not)")
+    if propose:
+        _propose(path, roadmap, as_json, packages, write, history, cut_cycles, tuple(exclude), not no_cache,
+                 language, output if fmt is not None else None, fmt is not None)
+        return
     from vsmctl.roadmap.resolve import find_roadmap
 
     roadmap = find_roadmap(path, roadmap)
@@ -93,17 +93,20 @@ def monolith(
 
         emit_json(report_to_dict(report))
     elif fmt is not None:
-        text = _render_graph(report, fmt)
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            write_output(output, text)
-            typer.echo(f"wrote {fmt.value} to {output}", err=True)
+        _emit(_render_graph(report, fmt), output, fmt.value)
     else:
         from vsmctl.render.analysis_console import print_report
 
         print_report(stdout_console(), report)
     _warn_problems(report)
+
+
+def _emit(text: str, output: Path | None, what: str) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_output(output, text)
+        typer.echo(f"wrote {what} to {output}", err=True)
 
 
 def _render_graph(report: object, fmt: GraphFormat) -> str:
@@ -126,7 +129,8 @@ def _warn_problems(report: object) -> None:
 
 
 def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | None, write: bool, history: int,
-             cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool, language: str | None) -> None:
+             cut_cycles: bool, exclude: tuple[str, ...], use_cache: bool, language: str | None,
+             output: Path | None = None, html: bool = False) -> None:
     from vsmctl.propose.service import propose_boundaries, write_to_roadmap
     from vsmctl.render.proposal_output import print_proposal, proposal_to_dict
     from vsmctl.roadmap.resolve import find_roadmap
@@ -144,6 +148,11 @@ def _propose(path: Path, roadmap: Path | None, as_json: bool, packages: int | No
 
         target = roadmap or Workspace.at(path).roadmap_path
         written = write_to_roadmap(target, proposal, graph)
+    if html:
+        from vsmctl.render.graph_page import proposal_page_data, to_page
+
+        _emit(to_page(proposal_page_data(proposal, graph)), output, "html")
+        return
     if as_json:
         doc = proposal_to_dict(proposal, graph)
         if written is not None:

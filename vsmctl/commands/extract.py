@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -105,11 +106,11 @@ def rollback(name: str = typer.Argument(...),
     typer.echo(f"{name}: rolled back {'to before ' + to if to else 'to before the extraction'} ({event})")
 
 
-def _new_violations(root: Path, roadmap: Path | None) -> int:
-    """For the `violations` gate: what `vsmctl check` would report as new."""
-    from vsmctl.check.service import run_check
+def _new_violations(name: str) -> Callable[[Path, Path | None], int]:
+    """For the `violations` gate: the new findings of `vsmctl check` in the package's code."""
+    from vsmctl.check.service import new_violations_of
 
-    return len(run_check(root, roadmap, use_cache=False).new)
+    return lambda _root, roadmap: new_violations_of(None, roadmap, name)
 
 
 @app.command("finish")
@@ -118,6 +119,6 @@ def finish(name: str = typer.Argument(...), roadmap: Path | None = ROADMAP, acto
     """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
     from vsmctl.strangler import service
 
-    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations)
+    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations(name))
     typer.echo("\n".join(["gates:", *[f"  {r.name}: {r.detail}" for r in results]]))
     typer.echo(f"{name}: old code removed")

@@ -66,6 +66,7 @@ class Flags:
         self._signature: tuple[int, int, int] | None = None
         self._flags: dict[str, dict[str, Any]] = {}
         self._fast: dict[str, FastPath] = {}
+        self._entries: dict[str, tuple[dict[str, Any], FastPath, Any]] = {}
         self._log_once = LogOnce("vsmctl.flags")
         self._subscriber: Any = None
         self._pid = os.getpid()
@@ -132,12 +133,15 @@ class Flags:
             now = _monotonic()
             if now >= self._next_check:
                 self._refresh(now)
-            flag = self._flags.get(name)
-            if flag is None:
+            entry = self._entries.get(name)
+            if entry is None:
                 self._log_once(self._missing(name))
                 result = error(default, f"flag {name!r} not found")
-            else:
-                result = self._checked(name, flag, key, context, default)
+            elif context or entry[2] is None:
+                result = self._checked(name, entry[0], key, context, default)
+            else:  # no attributes, a shape the compiled closure serves: its memo instead of a full evaluation
+                value = entry[1](key, default)
+                result = self._typed(name, entry[0], Evaluation(value, *entry[2](key, value)), default)
             if self.counts is not None:
                 self._count(name, result.variant, result.reason)
             return result
@@ -150,7 +154,9 @@ class Flags:
         """The evaluation, or the caller's default (ERROR) when the flag's type is not the default's."""
         # evaluate() only reads the context: build a new one only to add the key
         ctx = context or {} if key is None else {**(context or {}), TARGETING_KEY: key}
-        result = evaluate(flag, ctx, default)
+        return self._typed(name, flag, evaluate(flag, ctx, default), default)
+
+    def _typed(self, name: str, flag: dict[str, Any], result: Evaluation, default: Any) -> Evaluation:
         if result.value is not None and default is not None and type(result.value) is not type(default) \
                 and not (isinstance(default, float) and isinstance(result.value, int)):
             message = f"flag {name!r} is a {flag['type']}, the default is a {type(default).__name__}"
@@ -257,12 +263,17 @@ class Flags:
             self._log_once(f"bad flags message from Redis ({exc}); keeping the last good flags")
 
     def _install(self, flags: dict[str, dict[str, Any]]) -> None:
-        fast = {key: compile_flag(flag) if flag.get("type", "boolean") == "boolean" else self._not_boolean(key, flag)
+        compiled = {key: compile_flag(flag) for key, flag in flags.items()}
+        # for evaluate(): the definition, its closure and how to name the closure's outcome, in one
+        # entry so that a reader never pairs a new definition with an old closure
+        entries = {key: (flag, compiled[key], fast_outcome(flag)) for key, flag in flags.items()}
+        fast = {key: compiled[key] if flag.get("type", "boolean") == "boolean" else self._not_boolean(key, flag)
                 for key, flag in flags.items()}
         if self.counts is not None:
             fast = {key: self._counted(key, flags[key], f) if flags[key].get("type", "boolean") == "boolean" else f
                     for key, f in fast.items()}
         # Each attribute is swapped whole (atomic under the GIL); a reader on another thread sees
         # old or new definitions, never a half-built dict. No lock on the hot path.
+        self._entries = entries
         self._fast = fast
         self._flags = flags

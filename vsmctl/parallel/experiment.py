@@ -18,7 +18,6 @@ together are bounded. Control and candidates run in random order (`order="contro
 
 from __future__ import annotations
 
-import os
 import time
 from itertools import count
 
@@ -54,10 +53,6 @@ def _never() -> bool:
 
 
 ORDERS = ("random", "control-first", "candidates-first")
-# In mode="async" with no timeout= given, a candidate still running after this long is left
-# behind, so that one hung candidate cannot hold up the observations queued after it.
-ASYNC_BOUND = 10.0
-MAX_LEFT_BEHIND = 16  # candidate threads still running past their bound; beyond this, samples are dropped
 
 
 def _wraps(wrapped: Callable[..., Any], wrapper: Callable[..., Any]) -> Callable[..., Any]:
@@ -351,7 +346,7 @@ def _outcome(control: Result) -> Any:
 
 def _run_candidate(cfg: _Config, name: str, fn: Callable[..., Any], args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> Result:
-    """A candidate run inline, unbounded (no timeout= in sync mode)."""
+    """A candidate run inline (sync mode without timeout=; async mode, watched by background.py)."""
     result = Result(name)
     _call(result, fn, args, kwargs)
     return result
@@ -472,70 +467,33 @@ def _same(cfg: _Config, control: Result, candidate: Result) -> bool:
 _log_once = LogOnce("vsmctl.parallel")
 
 
-class _Background:
-    """One daemon worker for mode="async": candidates run after the control returned, each in a
-    thread of its own bounded by timeout= (ASYNC_BOUND when not given), so a hung candidate
-    delays the observations queued after it by that bound at most."""
+def _background() -> Any:
+    from vsmctl.parallel.background import background  # loaded by the first async observation
 
-    MAX_QUEUED = 10_000
-
-    def __init__(self) -> None:
-        import queue
-        import threading
-
-        self.queue: queue.Queue[Any] = queue.Queue(self.MAX_QUEUED)
-        self.dropped = 0
-        self.left_behind: list[_Watch] = []  # candidates still running past their bound
-        self.pid = os.getpid()
-        self.thread = threading.Thread(target=self._loop, name="vsmctl-experiments", daemon=True)
-        self.thread.start()
-
-    def submit(self, cfg: _Config, control: Result, planned: list[Any], skipped: list[Result]) -> None:
-        import queue
-
-        try:
-            self.queue.put_nowait((cfg, control, planned, skipped))
-        except queue.Full:
-            self.dropped += 1  # the caller never waits: past the backlog, samples are dropped
-
-    def _loop(self) -> None:
-        while True:
-            cfg, control, planned, skipped = self.queue.get()
-            try:
-                self._observe(cfg, control, planned, skipped)
-            except Exception as exc:  # pragma: no cover - _finish is guarded already
-                _log_once(f"experiment {cfg.name}: {exc!r}")
-            finally:
-                self.queue.task_done()
-
-    def _observe(self, cfg: _Config, control: Result, planned: list[Any], skipped: list[Result]) -> None:
-        self.left_behind = [w for w in self.left_behind if w.thread.is_alive()]
-        if len(self.left_behind) >= MAX_LEFT_BEHIND:
-            self.dropped += 1  # hung candidates pile up: no new threads until some finish
-            return
-        bound = cfg.timeout if cfg.timeout is not None else ASYNC_BOUND
-        watches = [_Watch(cfg, control, bound, *step) for step in planned]
-        results = [watch.outcome() for watch in watches]
-        self.left_behind.extend(w for w in watches if w.thread.is_alive())
-        _finish(cfg, control, results + skipped)
-
-    def join(self) -> None:
-        self.queue.join()
+    return background(_observe_async, _finish, _late)
 
 
-_BACKGROUND: list[_Background] = []
+def _observe_async(cfg: _Config, control: Result, step: tuple[Any, ...]) -> Result:
+    """One candidate of an async observation, run and compared in the background worker."""
+    result = _run_candidate(cfg, *step)
+    if cfg.timeout is not None and result.ns > cfg.timeout * 1e9:
+        result.status, result.compared = "timeout", True
+    else:
+        _judge(cfg, control, result)
+    return result
 
 
-def _background() -> _Background:
-    if not _BACKGROUND or _BACKGROUND[0].pid != os.getpid():  # a forked child has no worker thread
-        _BACKGROUND[:] = [_Background()]
-    return _BACKGROUND[0]
+def _late(name: str) -> Result:
+    result = Result(name)
+    result.status, result.compared = "timeout", True
+    return result
 
 
 def wait_for_background() -> None:
-    """Block until async candidates submitted so far have run (tests, shutdown)."""
-    if _BACKGROUND:
-        _BACKGROUND[0].join()
+    """Block until async candidates submitted so far have run or timed out (tests, shutdown)."""
+    from vsmctl.parallel.background import wait
+
+    wait()
 
 
 def experiment(name: str, candidate: Callable[..., Any], **options: Any) -> Callable[[Callable[..., Any]], Any]:

@@ -1,11 +1,12 @@
 """The decorated experiment's call, specialised once at decoration time for the common case: one
-candidate, sync, no timeout, random order, no context, a plain percentage.
+candidate, sync, no timeout, random order, no context, a plain percentage, positional arguments
+of plain immutable types (int, float, str, bytes, bool, None) or none.
 
 Everything on the way is inlined in one closure (a Python call costs about as much as the whole
 bookkeeping of a match, see BENCHMARKS.md): the sampling decision, both calls in an order taken
 from the last bit of the first clock reading, the comparison, and a plain match put on the
 recorder's queue as a 5-tuple. Anything else (an exception on either side, a difference, a
-failing comparison, arguments) goes to the general path it is given, which decides and records
+failing comparison, other arguments) goes to the general path it is given, which decides and records
 it exactly as before. Standard library only.
 """
 
@@ -37,31 +38,38 @@ def lean_runner(cfg: Any, control: Callable[..., Any], candidate: Callable[..., 
     def run(*args: Any, **kwargs: Any) -> Any:
         if not always and random() >= share:
             return control(*args, **kwargs)
-        if args or kwargs:
+        if kwargs:
             return conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
-        return observe()
+        for arg in args:  # only values nothing can change go the lean way: no copies needed
+            if type(arg) not in _PLAIN:
+                return conduct(cfg, control, args, kwargs, [(cand_name, candidate, args, kwargs)])
+        return observe(args)
 
     return run
 
 
+# exact types (not subclasses, which may carry mutable state): the same object can go to both sides
+_PLAIN = frozenset((int, float, str, bytes, bool, type(None)))
+
+
 def _observer(cfg: Any, control: Callable[..., Any], candidate: Callable[..., Any], cand_name: str,
-              settle: Callable[..., None]) -> Callable[[], Any]:
+              settle: Callable[..., None]) -> Callable[[tuple[Any, ...]], Any]:
     perf, wall = time.perf_counter_ns, time.time
     name = cfg.name
 
-    def observe() -> Any:
+    def observe(args: tuple[Any, ...]) -> Any:
         cexc = dexc = cvalue = dvalue = None
         t0 = perf()
         if t0 & 1:  # the clock's last bit: random enough for an order, and already paid for
             try:
-                cvalue = control()
+                cvalue = control(*args)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
                 cexc = exc
             t1 = perf()
             try:
-                dvalue = candidate()
+                dvalue = candidate(*args)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
@@ -70,14 +78,14 @@ def _observer(cfg: Any, control: Callable[..., Any], candidate: Callable[..., An
             cns, dns = t1 - t0, t2 - t1
         else:
             try:
-                dvalue = candidate()
+                dvalue = candidate(*args)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
                 dexc = exc
             t1 = perf()
             try:
-                cvalue = control()
+                cvalue = control(*args)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:

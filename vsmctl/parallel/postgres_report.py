@@ -72,7 +72,7 @@ def _report(conn: Any, experiment: str, since: float) -> ExperimentReport:
         compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
         noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
         first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
-        secondary_samples=secondary_samples, ratio=ratio,
+        secondary_samples=secondary_samples, ratio=ratio, skipped=counts.get("skipped", 0),
     )
 
 

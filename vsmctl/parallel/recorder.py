@@ -95,8 +95,11 @@ class SQLiteRecorder:
         atexit.register(self.flush)
         # A forked worker (gunicorn, multiprocessing) inherits this recorder but not its writer
         # thread: it gets its own, and an empty queue (what the parent queued is the parent's).
+        # The fork waits for a write in progress: a child born while the writer is inside SQLite
+        # could inherit one of SQLite's mutexes locked, and hang on its first write.
         ref = weakref.ref(self)
-        os.register_at_fork(after_in_child=lambda: _restart_in_child(ref))
+        os.register_at_fork(before=lambda: _hold_writes(ref), after_in_parent=lambda: _release_writes(ref),
+                            after_in_child=lambda: _restart_in_child(ref))
 
     def _start(self) -> None:
         import queue
@@ -105,6 +108,7 @@ class SQLiteRecorder:
         self.dropped = 0
         self.written = 0
         self.reopened = 0  # times the database file was found deleted or replaced, and made anew
+        self._writing = threading.Lock()  # held by the writer thread while it is inside SQLite
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.record = self._queue.put  # the hot path: one C call, no wake-up of the writer
         self._wake = threading.Event()
@@ -179,7 +183,8 @@ class SQLiteRecorder:
             batches = [(name, cand, s[0], s[1], len(s[2]), s[2].tobytes(), s[3].tobytes())
                        for (name, cand), s in matches.items()]
             if rows or batches:
-                db = self._write(db, rows, batches, taken)
+                with self._writing:
+                    db = self._write(db, rows, batches, taken)
             for waiter in waiters:
                 waiter.set()
 
@@ -216,6 +221,18 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _hold_writes(ref: Any) -> None:
+    recorder = ref()
+    if recorder is not None:
+        recorder._writing.acquire()
+
+
+def _release_writes(ref: Any) -> None:
+    recorder = ref()
+    if recorder is not None and recorder._writing.locked():
+        recorder._writing.release()
 
 
 def _restart_in_child(ref: Any) -> None:

@@ -23,7 +23,7 @@ from vsmctl.propose.coupling import normalized
 RESOLUTIONS = (1.0, 2.0)
 SEEDS = tuple(range(8))  # Louvain is randomised; fixed seeds make proposals reproducible
 AGREEMENT = 0.7  # share of runs that must put two atoms together
-HUB_SHARE = 0.05  # imported by at least this share of all atoms (and by HUB_MIN): a hub
+HUB_SHARE = 0.10  # imported by at least this share of all atoms (and by HUB_MIN): a hub
 HUB_MIN = 5
 UNPLACED = "unplaced"  # atoms with no imports either way and no clear folder: not a package
 
@@ -55,14 +55,14 @@ def neighbours(weights: Weights) -> dict[str, dict[str, float]]:
     return out
 
 
-def find_hubs(atoms: Atoms, directed: set[tuple[str, str]]) -> set[str]:
-    """Atoms imported by a large share of the other atoms."""
+def find_hubs(atoms: Atoms, directed: set[tuple[str, str]], share: float = HUB_SHARE) -> set[str]:
+    """Atoms imported by at least `share` of the other atoms."""
     importers: dict[str, set[str]] = defaultdict(set)
     for a, b in directed:
         x, y = atoms.atom_of[a], atoms.atom_of[b]
         if x != y:
             importers[y].add(x)
-    bar = max(HUB_MIN, HUB_SHARE * len(atoms.members))
+    bar = max(HUB_MIN, share * len(atoms.members))
     return {atom for atom, users in importers.items() if len(users) >= bar}
 
 

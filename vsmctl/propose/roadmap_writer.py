@@ -74,12 +74,16 @@ def _plan(plans: Sequence[PackagePlan], waves: int, all_modules: list[str], pack
             "depends_on": list(pkg.depends_on),
             "modules": patterns,
         }
-    # a new package may depend only on packages of its own layer or below
-    for spec in new_packages.values():
+    # a new package may depend only on packages of its own layer or below, and on a new package
+    # only of an earlier wave: an edge inside a wave or against the order is one to invert (a
+    # cycle the roadmap's loader would reject)
+    wave_of = {pkg.name: pkg.wave for pkg in plans}
+    for name, spec in new_packages.items():
         rank = categories.index(spec["category"])
         spec["depends_on"] = [
             d for d in spec["depends_on"]
-            if (d in new_packages and categories.index(new_packages[d]["category"]) <= rank)
+            if (d in new_packages and categories.index(new_packages[d]["category"]) <= rank
+                and wave_of[d] < wave_of[name])
             or (d in packages and categories.index((packages[d] or {}).get("category", categories[0])) <= rank)
         ]
     return additions, new_packages

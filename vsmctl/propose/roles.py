@@ -13,7 +13,7 @@ from collections import defaultdict
 from vsmctl.analysis.model import ModuleGraph
 
 ROOT_MIN_PACKAGES = 3  # a root reaches into at least this many packages...
-ROOT_SHARE = 1 / 3  # ...and at least this share of all of them
+ROOT_SHARE = 1 / 2  # ...and at least this share of all of them
 
 
 def composition_roots(graph: ModuleGraph, partition: dict[str, str], keep: set[str]) -> set[str]:

@@ -9,7 +9,7 @@ from vsmctl.analysis.model import ModuleGraph
 from vsmctl.analysis.report import gc_paused, load_graph
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.propose.atoms import Atoms, build_atoms
-from vsmctl.propose.community import UNPLACED, Clustering, communities
+from vsmctl.propose.community import HUB_SHARE, UNPLACED, Clustering, communities, find_hubs
 from vsmctl.propose.coupling import add_weights, import_weights
 from vsmctl.propose.proposal import Notes, Proposal, describe, suggest_names
 from vsmctl.propose.roadmap_writer import PackagePlan, WriteResult, write_proposal
@@ -80,7 +80,11 @@ def _seeded(graph: ModuleGraph, atoms: Atoms, weights: dict[tuple[str, str], flo
             clustering: Clustering) -> tuple[dict[str, str], list[Decision]]:
     """Seeds stay; clusters no seed reaches become new packages; the rest goes where it is most
     coupled (the package layout breaks ties, as a weak link: said in the docs)."""
-    new = new_packages(clustering.labels, seeds, weights, UNPLACED, clustering.hubs)
+    # Whether a cluster leans on the seeds is judged without the widely imported modules (half the
+    # clustering's hub share): a link to what everything imports says nothing of where a module belongs.
+    widely_used = find_hubs(atoms, set(graph.edges()), HUB_SHARE / 2)
+    hubs = tuple(m for atom in widely_used for m in atoms.members[atom])
+    new = new_packages(clustering.labels, seeds, weights, UNPLACED, hubs)
     clusters: dict[str, list[str]] = {}
     for module, label in new.items():
         clusters.setdefault(label, []).append(module)

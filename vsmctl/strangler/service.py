@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vsmctl.errors import CheckFailed, InputError
+from vsmctl.gates.evaluate import GateResult, evaluate
+from vsmctl.gates.evidence import gather
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Gates, Roadmap
-from vsmctl.strangler.gates import GateResult, evaluate
 from vsmctl.strangler.plan import ExtractionPlan, make_plan
 from vsmctl.strangler.runner import Extraction, Options, Progress
 from vsmctl.strangler.state import ExtractionState, check_name
@@ -61,7 +62,7 @@ def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str =
 
     def check(plan: ExtractionPlan) -> list[GateResult]:
         count = (lambda: count_violations(extraction.root, roadmap.path)) if count_violations else None
-        results = list(evaluate(extraction.root, plan, gates, count))
+        results = list(evaluate(gates, gather(extraction.root, plan.flag, gates, count)))
         unmet = [r for r in results if not r.held]
         if unmet:
             raise CheckFailed("; ".join(f"gate {r.name}: {r.detail}" for r in unmet))

@@ -351,8 +351,8 @@ class _FileScanner:
             if outermost and node.end_byte <= outermost[-1].end_byte:
                 continue
             outermost.append(node)
-        for node in outermost:
-            line = node.start_point[0] + 1
+        lines = sorted({node.start_point[0] + 1 for node in outermost})  # one report per line
+        for line in lines:
             self.problem(line, "syntax-error", f"does not parse here: `{self.line_text(line)[:60]}`; "
                                                "the rest of the file was analyzed")
         if not outermost:
