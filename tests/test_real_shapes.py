@@ -344,7 +344,8 @@ def test_the_package_reexports_follow_the_flag(tmp_path):
     flip = [sys.executable, "-m", "vsmctl", "flag", "flip", "extract.app-email", "on"]
     code = ("import subprocess, sys, time, warnings; warnings.simplefilter('ignore'); sys.path[:0] = ['src', "
             "'packages/app-email']\nimport app.plugins.email as e\nbefore = e.Sender.__module__\n"
-            f"subprocess.run({flip!r}, check=True, capture_output=True)\ntime.sleep(1.5)  # the client stats each second\n"
+            f"subprocess.run({flip!r}, check=True, capture_output=True)\n"
+            "time.sleep(1.5)  # the flags client stats its file once a second\n"
             "s = sys.modules['app.plugins.email.send']\nprint(before, s.Sender.__module__, e.Sender.__module__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]

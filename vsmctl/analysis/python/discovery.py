@@ -34,10 +34,12 @@ class SourceTree:
     source_root: Path  # the folder that goes on sys.path
     packages: tuple[str, ...]
     files: tuple[SourceFile, ...]
-    problems: tuple[Problem, ...] = ()  # links that lead nowhere
+    problems: tuple[Problem, ...] = ()  # links that lead nowhere, files that are not modules
 
     def fingerprint_rows(self) -> list[str]:
-        return [f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in self.files]
+        # the problems count too: a new 0002_*.py changes no module file, but the report must say it
+        return [f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in self.files] + [
+            f"problem\0{p.path}\0{p.message}" for p in self.problems]
 
 
 def _is_identifier(name: str) -> bool:
@@ -105,6 +107,7 @@ def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
         if walker.enter(str(folder)):
             walker.walk(folder, package, False, "" if prefix == "." else prefix + "/")
     walker.follow_links()
+    walker.report_unnamed()
     return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(walker.files),
                       problems=tuple(walker.problems))
 
@@ -128,6 +131,17 @@ class _Walker:
         self.files: list[SourceFile] = []
         self.problems: list[Problem] = []
         self.links: list[tuple[os.DirEntry[str], str, bool, str]] = []  # folder links, followed last
+        self.unnamed: dict[str, list[str]] = {}  # folder (relative) -> its .py files that are no module names
+
+    def report_unnamed(self) -> None:
+        """One problem per folder of .py files whose names are not identifiers (Django or Alembic
+        migrations such as 0001_initial.py, loaded by file name): they are no module of the graph,
+        so their imports are not analysed, and the report says so rather than leave them out unseen."""
+        for folder, names in sorted(self.unnamed.items()):
+            shown = ", ".join(names) if len(names) <= 3 else f"{names[0]}, {names[1]}, ..., {names[-1]}"
+            self.problems.append(Problem(folder, None, "not-a-module-name",
+                                         f"{len(names)} .py file(s) whose names are not Python identifiers "
+                                         f"({shown}): not modules of the graph, their imports are not analysed"))
 
     def follow_links(self) -> None:
         while self.links:
@@ -198,6 +212,8 @@ class _Walker:
         elif _is_identifier(stem):
             mod, is_pkg = f"{module}.{stem}", False
         else:
+            folder, _, name = rel.rpartition("/")
+            self.unnamed.setdefault(folder or ".", []).append(name)
             return
         st = entry.stat()
         self.files.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))
