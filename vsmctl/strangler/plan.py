@@ -210,3 +210,11 @@ def module_of_file(plan: ExtractionPlan, rel_path: str) -> tuple[str, bool] | No
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True
     return ".".join(parts), False
+
+
+def current_importers(tree: Path, plan: ExtractionPlan) -> list[str]:
+    """The files that may name the moved modules now: the plan's, and any written since (a file
+    added on the migration branch after the move still imports through a shim)."""
+    skip = {f.old_path for f in plan.files}
+    found = set(plan.importers) | _text_importers(tree, list(plan.moves.mapping), plan.package_dir, skip)
+    return sorted(rel for rel in found if rel not in skip and not rel.rsplit("/", 1)[-1].startswith("_legacy_"))

@@ -21,6 +21,7 @@ from vsmctl.strangler import faults, state
 from vsmctl.strangler.backend import backend_for
 from vsmctl.strangler.gitops import GitOps
 from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
+from vsmctl.strangler.report import StepReport
 from vsmctl.strangler.state import ExtractionState
 from vsmctl.strangler.steps import StepContext, sequence, step
 from vsmctl.strangler.testrun import TestRun, find_interpreter, run_tests
@@ -132,6 +133,7 @@ class Extraction:
         origins = ", ".join(f"{m} from {o}" for m, o in sorted(tests.origins.items())) or "nothing to probe"
         self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s with "
                       f"{tests.interpreter.describe()}; code under test: {origins}")
+        self._report_strings(number, total, name, report)
         event = EventLog(tree / ".vsm" / "events.jsonl").append(f"extract.{name}", {
             "package": plan.package, "mode": plan.mode, "step": name, "number": number,
             "files": sorted(set(report.changed_files)), "uncertain_strings": report.uncertain_strings,
@@ -141,6 +143,14 @@ class Extraction:
                                                    name, event.id), f"step:{name}:after-commit")
         # only now does the user's checkout change, and the step is done
         self.git.fast_forward(commit, f"step:{name}:after-merge")
+
+    def _report_strings(self, number: int, total: int, name: str, report: StepReport) -> None:
+        """Strings naming moved code: the rewritten ones, and those left for the user (finish waits for them)."""
+        head = f"step {number}/{total}: {name}:"
+        for file, line, old, new in sorted(set(report.rewritten_strings)):
+            self.progress(f"{head} rewrote {file}:{line}: {old} -> {new}")
+        for file, line, value in sorted(set(report.uncertain_strings)):
+            self.progress(f"{head} not sure, left as it is: {file}:{line}: {value} (names moved code)")
 
     def _only_known_failures(self, current: ExtractionState, plan: ExtractionPlan, tests: TestRun) -> bool:
         """pytest: a step passes when no test that passed before the extraction fails now. The
@@ -177,7 +187,13 @@ class Extraction:
         if self.git.current_branch() != current.branch:
             raise InputError(f"check out {current.branch} first")
         self.git.check_clean()
-        results = check_gates(plan_from_dict(current.plan))
+        plan = plan_from_dict(current.plan)
+        stale = getattr(backend_for(plan.language), "stale_references", None)
+        left = stale(self.root, plan) if stale is not None else []
+        if left:
+            raise CheckFailed("finish would remove modules that these still name (fix them, commit, finish again): "
+                              + "; ".join(f"{file}:{line}: {value}" for file, line, value in left))
+        results = check_gates(plan)
         with state.running(self.git, name):
             return self._run(name, ["finish"], actor), results
 

@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 from vsmctl.errors import InputError
-from vsmctl.strangler.plan import ExtractionPlan, module_of_file
+from vsmctl.strangler.plan import ExtractionPlan, current_importers, module_of_file
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
+from vsmctl.strangler.python.config_refs import rewrite_configs
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
 from vsmctl.workspace import atomic_write_text
@@ -77,16 +78,29 @@ class PythonBackend:
         report.rewritten_strings.extend((rel, line, old, nw) for line, old, nw in rep.rewritten_strings)
         return new
 
-    def rewrite_references(self, tree: Path, plan: ExtractionPlan, report: StepReport) -> None:
-        """Point every import of the moved modules, anywhere in the repository, at their new home."""
-        for rel in plan.importers:
+    def rewrite_references(self, tree: Path, plan: ExtractionPlan, report: StepReport, write: bool = True) -> None:
+        """Point every import of the moved modules, anywhere in the repository, at their new home;
+        then the configuration files' module references (config_refs)."""
+        for rel in current_importers(tree, plan):
             source = _read(tree / rel)
             if source is None:
                 continue  # gone (moved itself) or not text: nothing to rewrite
             new = self._rewrite(tree, rel, plan, report, source=source)
-            if new is not None and new != source:
+            if write and new is not None and new != source:
                 atomic_write_text(tree / rel, new)
                 report.changed_files.append(rel)
+        configs = rewrite_configs(tree, plan, write)
+        report.changed_files += configs.changed_files
+        report.rewritten_strings += configs.rewritten
+        report.uncertain_strings += configs.uncertain
+
+    def stale_references(self, tree: Path, plan: ExtractionPlan) -> list[tuple[str, int, str]]:
+        """What would still name the old modules after `finish` (which rewrites every certain
+        reference): strings and configuration entries vsmctl cannot be sure of. `finish` refuses
+        while there are any."""
+        report = StepReport()
+        self.rewrite_references(tree, plan, report, write=False)
+        return sorted(set(report.uncertain_strings))
 
     def move_modules(self, tree: Path, plan: ExtractionPlan, keep_old: bool) -> StepReport:
         """The modules at their new home, their own imports following them. With `keep_old`
@@ -169,16 +183,17 @@ class PythonBackend:
         """Shims (strangler), or facades and legacy modules with every importer rewritten to the new
         package (abstraction)."""
         report = StepReport()
+        old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
         if plan.mode == "abstraction":
-            self.rewrite_references(tree, plan, report)
             for f in plan.files:
                 if not f.is_package:
                     (tree / legacy_path(f.old_path)).unlink(missing_ok=True)
             (tree / plan.package_dir / plan.import_name / "adapters.py").unlink(missing_ok=True)
-        old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
         for rel in old_paths:
             (tree / rel).unlink(missing_ok=True)
             report.changed_files.append(rel)
+        # after the old files go: anything written since the move that imports through them follows
+        self.rewrite_references(tree, plan, report)
         _prune_empty_dirs(tree, old_paths)
         return report
 
