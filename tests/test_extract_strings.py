@@ -113,7 +113,7 @@ def test_registry_strings_are_certain_only_where_a_framework_reads_them():
     src = ('INSTALLED_APPS = ["shop.billing", "shop.core"]\nROOT = handler("shop.billing.urls")\n'
            'def f():\n    X = "shop.billing"\n')
     out, report = rewrite_source(src, moves, "shop.settings")
-    assert report.uncertain_strings == [(2, "shop.billing.urls")]
+    assert report.uncertain_strings == [(2, "shop.billing.urls"), (4, "shop.billing")]
     assert out.startswith('INSTALLED_APPS = ["shop_billing", "shop.core"]\nROOT = handler("shop.billing.urls")')
     assert 'X = "shop.billing"' in out  # a local in a function is no registry
     out, _ = rewrite_source('PLUGINS = ["shop.billing"]\n', moves, "shop.plugins")  # not a settings module
