@@ -51,7 +51,7 @@ class Problem:
 
     path: str
     line: int | None
-    kind: str  # syntax-error | not-utf8 | unreadable | broken-symlink
+    kind: str  # syntax-error | not-utf8 | unreadable | broken-symlink | not-a-module-name
     message: str
 
     def location(self, prefix: str = "") -> str:

@@ -176,6 +176,20 @@ class _Walker:
                     self._folder(entry, module, in_namespace, rel)
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 self.broken(entry, rel)
+            elif entry.is_dir():
+                self._unnamed_folder(entry.path, rel)
+
+    def _unnamed_folder(self, folder: str, rel: str) -> None:
+        """A folder whose name is not an identifier holds no importable module: each .py file
+        under it is a problem the user sees, never silently missing from the graph."""
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+            below = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+            for name in sorted(n for n in filenames if n.endswith(".py")):
+                path = f"{rel}/{name}" if below == "." else f"{rel}/{below}/{name}"
+                self.problems.append(Problem(path, None, "not-a-module-name",
+                                             f"in folder '{os.path.basename(folder)}', not a Python identifier: "
+                                             "no import can name it; not in the graph"))
 
     def _folder(self, entry: os.DirEntry[str], module: str, in_namespace: bool, rel: str) -> None:
         if not self.enter(entry.path):
@@ -198,6 +212,11 @@ class _Walker:
         elif _is_identifier(stem):
             mod, is_pkg = f"{module}.{stem}", False
         else:
+            # e.g. migrations/0001_initial.py: loaded by importlib, never by an import statement
+            self.problems.append(Problem(rel, None, "not-a-module-name",
+                                         f"'{stem}' is not a Python identifier: no import statement can name it "
+                                         "(importlib only, as for migrations); not in the graph, but moved with "
+                                         "its package by extract"))
             return
         st = entry.stat()
         self.files.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))
