@@ -134,15 +134,26 @@ class Extraction:
         self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s with "
                       f"{tests.interpreter.describe()}; code under test: {origins}")
         self._report_strings(number, total, name, report)
+        breaking = self._api_changes(current, plan, tree) if name != "scaffold" else None
+        if breaking is not None:
+            self.progress(f"step {number}/{total}: {name}: public API of the moved code: " + (
+                f"{len(breaking)} breaking change(s) (griffe): " + "; ".join(breaking) if breaking
+                else "no breaking change (griffe)"))
         event = EventLog(tree / ".vsm" / "events.jsonl").append(f"extract.{name}", {
             "package": plan.package, "mode": plan.mode, "step": name, "number": number,
             "files": sorted(set(report.changed_files)), "uncertain_strings": report.uncertain_strings,
             "notes": report.notes, "test_seconds": round(tests.seconds, 3), "python": tests.interpreter.path,
-            "code_under_test": tests.origins}, actor)
+            "code_under_test": tests.origins, "breaking_changes": breaking}, actor)
         commit = self.git.commit(wt, state.message(plan.package, f"step {number}/{total} {name}", plan.mode,
                                                    name, event.id), f"step:{name}:after-commit")
         # only now does the user's checkout change, and the step is done
         self.git.fast_forward(commit, f"step:{name}:after-merge")
+
+    def _api_changes(self, current: ExtractionState, plan: ExtractionPlan, tree: Path) -> list[str] | None:
+        """Breaking changes of the moved code's public API since the base commit (None: this
+        language's backend cannot tell)."""
+        compare = getattr(backend_for(plan.language), "api_changes", None)
+        return None if compare is None else list(compare(self.root, current.base_commit, tree, plan))
 
     def _report_strings(self, number: int, total: int, name: str, report: StepReport) -> None:
         """Strings naming moved code: the rewritten ones, and those left for the user (finish waits for them)."""
@@ -179,8 +190,8 @@ class Extraction:
             shutil.rmtree(folder, ignore_errors=True)
 
     # --- finishing ----------------------------------------------------------------------------
-    def finish(self, name: str, check_gates: Callable[[ExtractionPlan], list[Any]],
-               actor: str = "vsmctl") -> tuple[ExtractionState, list[Any]]:
+    def finish(self, name: str, check_gates: Callable[[ExtractionPlan, list[str] | None], list[Any]],
+               actor: str = "vsmctl", allow_breaking: bool = False) -> tuple[ExtractionState, list[Any]]:
         current = self.load(name)
         if current.status != "done":
             raise InputError(f"'{name}' is {current.describe()}: only a completed extraction can be finished")
@@ -193,7 +204,12 @@ class Extraction:
         if left:
             raise CheckFailed("finish would remove modules that these still name (fix them, commit, finish again): "
                               + "; ".join(f"{file}:{line}: {value}" for file, line, value in left))
-        results = check_gates(plan)
+        breaking = self._api_changes(current, plan, self.root)
+        if breaking and not allow_breaking:
+            raise CheckFailed(f"the moved code's public API has {len(breaking)} breaking change(s) since the "
+                              "extraction began (griffe): " + "; ".join(breaking) + "; fix them, or pass "
+                              "--allow-breaking to finish anyway")
+        results = check_gates(plan, breaking)
         with state.running(self.git, name):
             return self._run(name, ["finish"], actor), results
 

@@ -94,6 +94,13 @@ class PythonBackend:
         report.rewritten_strings += configs.rewritten
         report.uncertain_strings += configs.uncertain
 
+    @staticmethod
+    def api_changes(repo: Path, base_commit: str, tree: Path, plan: ExtractionPlan) -> list[str]:
+        """The moved code's breaking public-API changes since `base_commit` (griffe)."""
+        from vsmctl.strangler.python.api_compat import breaking_changes
+
+        return [change.describe() for change in breaking_changes(repo, base_commit, tree, plan)]
+
     def stale_references(self, tree: Path, plan: ExtractionPlan) -> list[tuple[str, int, str]]:
         """What would still name the old modules after `finish` (which rewrites every certain
         reference): strings and configuration entries vsmctl cannot be sure of. `finish` refuses
