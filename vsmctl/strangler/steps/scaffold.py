@@ -53,9 +53,9 @@ class Scaffold(Step):
         import copier
 
         plan = ctx.plan
-        source = template_source(ctx.template)
+        source, ref = _resolvable(ctx, template_source(ctx.template))
         try:
-            copier.run_copy(source, str(ctx.tree / plan.package_dir),
+            copier.run_copy(source, str(ctx.tree / plan.package_dir), vcs_ref=ref,
                             data={"package_name": plan.package, "import_name": plan.import_name,
                                   "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0",
                                   "repo_path": plan.package_dir, "python_version": _python_version(ctx)},
@@ -64,6 +64,18 @@ class Scaffold(Step):
             raise InputError(f"scaffolding {plan.package} from {source} failed: {exc}") from None
         report = StepReport(changed_files=[plan.package_dir, *_workflows_to_repository_ci(ctx)])
         return report.merge(ctx.backend.declare_package(ctx.tree, plan))
+
+
+def _resolvable(ctx: StepContext, source: str) -> tuple[str, str | None]:
+    """A local folder that is not a git repository is rendered from a tagged copy (template_repo),
+    so that the answers file records a source and commit `copier update` can resolve."""
+    from vsmctl.strangler.template_repo import is_git_repository, versioned_template
+
+    folder = Path(source)
+    if "://" in source or source.startswith(REMOTE_PREFIXES) or not folder.is_dir() or is_git_repository(folder):
+        return source, None
+    repo, tag = versioned_template(ctx.tree, folder)
+    return str(repo), tag
 
 
 def _python_version(ctx: StepContext) -> str:
