@@ -37,6 +37,7 @@ class ExtractionPlan:
     mode: str  # strangler or abstraction
     flag: str
     language: str = "python"  # which codemod backend carries out the steps
+    namespace: str = ""  # Elixir: the new prefix of the moved modules ("" keeps their names)
 
 
 def plan_to_dict(plan: ExtractionPlan) -> dict[str, Any]:
@@ -49,7 +50,8 @@ def plan_from_dict(d: dict[str, Any]) -> ExtractionPlan:
     return ExtractionPlan(package=d["package"], import_name=d["import_name"], package_dir=d["package_dir"],
                           source_root=d["source_root"], moves=Moves(dict(d["moves"])),
                           files=tuple(MovedFile(**f) for f in d["files"]), importers=tuple(d["importers"]),
-                          mode=d["mode"], flag=d["flag"], language=d.get("language", "python"))
+                          mode=d["mode"], flag=d["flag"], language=d.get("language", "python"),
+                          namespace=d.get("namespace", ""))
 
 
 def import_name_for(package: str) -> str:
@@ -149,6 +151,10 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
     repo = repo.resolve()
     package_dir = package_dir_for(repo, target)
     graph, _ = load_graph(monolith, use_cache=False)
+    if graph.language == "elixir":
+        from vsmctl.strangler.elixir.plan import make_elixir_plan
+
+        return make_elixir_plan(repo, roadmap, target, graph, monolith, package_dir, mode)
     moved = {m for m, p in assign(roadmap, graph.modules).package_of.items() if p == package}
     if not moved:
         raise InputError(f"{package}: its patterns match no module of {monolith}")
