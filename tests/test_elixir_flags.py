@@ -8,8 +8,8 @@ import pytest
 from conftest import require_tool
 
 from vsmctl.flags.bucketing import fractional_bucket
-from vsmctl.flags.evaluation import bucket, evaluate
 from vsmctl.flags.eterm import render
+from vsmctl.flags.evaluation import bucket, evaluate
 from vsmctl.strangler.elixir.flags_module import SOURCE
 
 

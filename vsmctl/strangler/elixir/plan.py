@@ -98,7 +98,7 @@ def _new_path(package_dir: str, old_rel: str, old_module: str, new_module: str) 
 
 
 def elixir_files(folder: Path, skip: set[str]) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and str(Path(dirpath, d).resolve()) not in skip]
         out.extend(Path(dirpath, f) for f in filenames if f.endswith((".ex", ".exs")))

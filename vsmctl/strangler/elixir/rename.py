@@ -120,19 +120,20 @@ def _brace_directive(parsed: ParsedFile, base_node: Any, braces: Any, moves: Mov
         return [(base_node.start_byte, base_node.end_byte, new_base.encode())]
     items = [i for i in braces.named_children if i.type == "alias"]
     moved = [(i, _moved(moves, f"{base}.{_flat(ts.text(i))}")) for i in items]
-    moved = [(i, new) for i, new in moved if new is not None]
-    if not moved:
+    moved_items = [(i, new) for i, new in moved if new is not None]
+    if not moved_items:
         return []
     call = base_node.parent.parent.parent  # dot -> arguments -> call
     if call is None or call.type != "call" or ts.call_name(call) not in ("alias", "require", "import"):
         return []
-    keyword = ts.call_name(call)
+    keyword = str(ts.call_name(call))
     indent = b" " * call.start_point[1]
-    lines = b"".join(b"\n" + indent + _directive(keyword, new, _last(_flat(ts.text(i)))).encode() for i, new in moved)
-    if len(moved) == len(items):
+    lines = b"".join(b"\n" + indent + _directive(keyword, new, _last(_flat(ts.text(i)))).encode()
+                     for i, new in moved_items)
+    if len(moved_items) == len(items):
         return [(call.start_byte, call.end_byte, lines[1 + len(indent):])]
     edits = [(call.end_byte, call.end_byte, lines)]
-    kept = [i for i in items if all(i != m for m, _ in moved)]
+    kept = [i for i in items if all(i != m for m, _ in moved_items)]
     if len(kept) == 1:  # `alias A.{B}` reads as `alias A.B`
         edits.append((base_node.start_byte, braces.end_byte, f"{ts.text(base_node)}.{ts.text(kept[0])}".encode()))
     else:

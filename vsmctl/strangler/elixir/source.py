@@ -114,7 +114,8 @@ def _definition(node: Any, kind: str, module: ModuleSource, quote: Any | None) -
         while using is not None and not (using.type == "call" and ts.call_name(using) == "defmacro"):
             using = using.parent
         head = ts.arguments(using)[0] if using is not None and ts.arguments(using) else None
-        if head is not None and signature(head) is not None and signature(head)[0] == "__using__" and kind == "def":
+        using_sig = signature(head) if head is not None else None
+        if using_sig is not None and using_sig[0] == "__using__" and kind == "def":
             module.using_functions |= arities
         return
     (module.functions if DEF_KINDS[kind] == "def" else module.macros).update(arities)
