@@ -152,6 +152,18 @@ def write_check_inputs(site: Path, name: str, work: Path) -> tuple[Path, Path]:
         if a and b and a != b:
             deps[a].add(b)
     allowed = {s: sorted(d)[1:] for s, d in deps.items()}  # drop one real dependency each
+    # roadmaps refuse a depends_on cycle: keep only dependencies that point down one order (the
+    # condensation's topological order, names inside a cycle); the contracts follow the same rule
+    import networkx as nx
+
+    graph_ = nx.DiGraph([(s, d) for s, ds in allowed.items() for d in ds])
+    graph_.add_nodes_from(subpackages)
+    condensed = nx.condensation(graph_)
+    rank: dict[str, tuple[int, str]] = {}
+    for position, component in enumerate(reversed(list(nx.topological_sort(condensed)))):
+        for member in condensed.nodes[component]["members"]:
+            rank[member] = (position, member)
+    allowed = {s: [d for d in ds if rank[d] < rank[s]] for s, ds in allowed.items()}
     lines = ["version: 1", f"name: {name} subpackages", "categories: [core]", "packages:"]
     for s in subpackages:
         lines += [f"  {top[s]}:", "    category: core",

@@ -8,6 +8,7 @@ import shutil
 import git
 import pytest
 from conftest import EXAMPLE, ROADMAP, run_cli
+from postgres_server import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture()
@@ -101,3 +102,48 @@ def test_status_writes_nothing_git_sees(example_repo):
     for command in (("roadmap", "status", "--json"), ("roadmap", "plan"), ("roadmap", "gates")):
         assert run_cli(*command, cwd=example_repo).returncode in (0, 1)
     assert not git.Repo(example_repo).is_dirty(untracked_files=True)
+
+
+def test_a_step_in_progress_is_extracting_and_a_dead_one_interrupted(tmp_path):
+    """Who holds the extraction's lock decides: a live process is `extracting`, none is `interrupted`."""
+    import signal
+
+    from test_roadmap_walk import FAST_TESTS, make_repo
+
+    from vsmctl.migration.status import migration_status
+    from vsmctl.strangler import state
+    from vsmctl.strangler.gitops import GitOps
+
+    repo = make_repo(tmp_path, FAST_TESTS)
+    killed = run_cli("extract", "subsystem", "vsm-goldrush", cwd=repo, env={"VSMCTL_KILL_AT": "step:move:after-apply"})
+    assert killed.returncode == -signal.SIGKILL
+
+    def goldrush():
+        return next(p for p in migration_status(repo, with_analysis=False).packages if p.name == "vsm-goldrush")
+
+    assert (goldrush().stage, goldrush().summary) == (
+        "interrupted", "interrupted at step 2 of 3 (move): vsmctl extract resume vsm-goldrush")
+    with state.running(GitOps(repo), "vsm-goldrush"):  # as `extract resume` holds it while it works
+        now = goldrush()
+        assert now.stage == "extracting"
+        assert now.summary == "extracting: step 2 of 3 (move) on vsm/extract/vsm-goldrush"
+        assert now.extraction is not None and now.extraction.last_event.type == "extract.scaffold"
+
+
+def test_status_reads_the_fleet_store_when_one_is_configured(example_repo, postgres_url):  # noqa: F811
+    """VSMCTL_PARALLEL_STORE names a PostgreSQL store: status and gates read the same figures
+    `parallel-run diff` gives from it."""
+    from test_postgres_store import feed
+
+    from vsmctl.parallel.postgres_report import report
+    from vsmctl.parallel.postgres_store import PostgresRecorder
+
+    feed(PostgresRecorder(postgres_url, interval=0.05), 400, name="extract.vsm-goldrush")
+    expected = report(postgres_url, "extract.vsm-goldrush")
+    result = run_cli("roadmap", "status", "--json", cwd=example_repo, env={"VSMCTL_PARALLEL_STORE": postgres_url})
+    assert result.returncode == 0, result.stderr
+    packages = {p["name"]: p for phase in json.loads(result.stdout)["phases"] for p in phase["packages"]}
+    run = packages["vsm-goldrush"]["parallel"]
+    assert (run["samples"], run["match_rate"], run["latency_ratio"]) == (
+        expected.samples, expected.match_rate, expected.ratio.get("p95"))
+    assert packages["vsm-core"]["parallel"] is None

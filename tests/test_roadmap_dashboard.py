@@ -31,7 +31,7 @@ def chromium():
 def browse(chromium, tmp_path, page, *extra):
     """Chromium on a file, in a fresh profile: (stdout, the console messages it logged)."""
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    result = subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--window-size=1600,1100", *extra,
+    result = subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--window-size=1600,1400", *extra,
                              page.as_uri()], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     # "INFO:CONSOLE:1] ..." (older builds: "INFO:CONSOLE(1)] ..."): what the page logged
@@ -96,6 +96,7 @@ def test_the_dashboard_renders_every_package_offline(chromium, busy_repo, tmp_pa
         "vsm-goldrush": "extracted", "vsm-s4-intelligence": "cut_over", "vsm-config": "interrupted",
         "vsm-api": "not_started"}
     assert "cut over at 50%" in dom and "100% of 30 matched" in dom
+    assert "at 10%: 100% of 15" in dom and "at 50%: 100% of 15" in dom  # the match rate at each rollout step
     assert re.findall(r'<section class="phase[^"]*" data-phase="([^"]+)"', dom) == ["Foundation", "Expansion",
                                                                                   "Finalization"]
 

@@ -186,6 +186,9 @@ def walk(repo):
             refused = cli(repo, "extract", "finish", ABSTRACTION, expect=1)
             assert f"gate flag_rollout: {FLAG} serves the new package to {percent}%" in refused.stderr
     assert [p for _, p in s4["rollout"]["history"]] == [0, 10, 50, 100]
+    # the match rate at each rollout step: the observations recorded while the flag was there
+    assert [(n, rate) for _, n, rate in s4["parallel"]["timeline"]] == [(0, 0.0), (15, 100.0), (15, 100.0),
+                                                                       (15, 100.0)]
 
     # 4. every gate holds, with its figure; plan says finish
     held = gates(repo, expect=0)

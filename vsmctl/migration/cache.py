@@ -115,14 +115,17 @@ class StatusCache:
         return projection
 
     # --- parallel-run figures --------------------------------------------------------------
-    def figures(self, experiment: str, fingerprint: list[Any]) -> list[Any] | None:
+    def parallel(self, experiment: str, fingerprint: list[Any]) -> dict[str, Any]:
+        """What was computed for the experiment while the store held the same observations ({}: none)."""
         found = (self.doc.get("parallel") or {}).get(experiment)
         if isinstance(found, dict) and found.get("fingerprint") == fingerprint:
-            return list(found.get("figures") or [])
-        return None
+            return found
+        return {}
 
-    def keep_figures(self, experiment: str, fingerprint: list[Any], figures: list[Any]) -> None:
-        self.doc.setdefault("parallel", {})[experiment] = {"fingerprint": fingerprint, "figures": figures}
+    def keep_parallel(self, experiment: str, fingerprint: list[Any], **computed: Any) -> None:
+        entry = self.parallel(experiment, fingerprint) or {"fingerprint": fingerprint}
+        entry.update(computed)
+        self.doc.setdefault("parallel", {})[experiment] = entry
         self.changed = True
 
 

@@ -6,6 +6,7 @@ monolith (its boundary check and what each package imports). Nothing here is sto
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class Facts:
     states: dict[str, ExtractionState]
     flags: dict[str, tuple[FlagEvent, ...]]
     extract_events: dict[str, Event]  # the last extraction event of each package in this checkout's log
-    parallel: dict[str, tuple[ParallelFigures | None, str | None]]  # experiment -> (figures, why none)
+    parallel: dict[str, ParallelFacts]  # by experiment
     analysis: Analysis
 
 
@@ -54,8 +55,18 @@ def extraction_states(root: Path) -> dict[str, ExtractionState]:
     return {s.name: s for s in Extraction(root).all_states()}
 
 
-def parallel_figures(root: Path, experiments: list[str], cache: StatusCache
-                     ) -> dict[str, tuple[ParallelFigures | None, str | None]]:
+TIMELINE_STEPS = 6  # rollout steps whose match rate the dashboard shows
+
+
+@dataclass(frozen=True)
+class ParallelFacts:
+    figures: ParallelFigures | None
+    problem: str | None
+    timeline: tuple[tuple[str, int, float], ...] = ()  # (step start, samples, match rate) per rollout step
+
+
+def parallel_facts(root: Path, flags: dict[str, tuple[FlagEvent, ...]], experiments: list[str],
+                   cache: StatusCache) -> dict[str, ParallelFacts]:
     """Each experiment's figures (an experiment the store does not hold: no entry), exact, from the
     cache while the store holds the same observations of it."""
     from vsmctl.parallel.store_choice import is_postgres_url
@@ -67,22 +78,36 @@ def parallel_figures(root: Path, experiments: list[str], cache: StatusCache
     try:
         present = set(stored(store))
     except VsmError as exc:
-        return {name: (None, str(exc)) for name in experiments}
-    found: dict[str, tuple[ParallelFigures | None, str | None]] = {}
-    for name in experiments:
-        if name not in present:
-            continue
-        fingerprint = None if is_postgres_url(store) else sqlite_fingerprint(Path(store), name)
-        cached = cache.figures(name, fingerprint) if fingerprint is not None else None
-        if cached is not None:
-            found[name] = (ParallelFigures(*cached), None) if cached else (None, "no parallel-run observations yet")
-            continue
+        return {name: ParallelFacts(None, str(exc)) for name in experiments}
+    return {name: _experiment_facts(store, name, flags.get(name, ()), cache) for name in experiments
+            if name in present}
+
+
+def _experiment_facts(store: Any, name: str, history: tuple[FlagEvent, ...], cache: StatusCache) -> ParallelFacts:
+    from vsmctl.parallel.store_choice import is_postgres_url
+
+    fingerprint = None if is_postgres_url(store) else sqlite_fingerprint(Path(store), name)
+    cached = cache.parallel(name, fingerprint) if fingerprint is not None else {}
+    if "figures" in cached:
+        figures, problem = (ParallelFigures(*cached["figures"]), None) if cached["figures"] else \
+            (None, "no parallel-run observations yet")
+    else:
         report, problem = parallel_report(store, name)
         figures = figures_of(report) if report is not None else None
         if fingerprint is not None and problem in (None, "no parallel-run observations yet"):
-            cache.keep_figures(name, fingerprint, list(astuple(figures)) if figures is not None else [])
-        found[name] = (figures, problem)
-    return found
+            cache.keep_parallel(name, fingerprint, figures=list(astuple(figures)) if figures is not None else [])
+    if figures is None or fingerprint is None or not history:
+        return ParallelFacts(figures, problem)
+    starts = [event.time for event in history[-TIMELINE_STEPS:]]
+    timeline = cached.get("timeline") if cached.get("starts") == starts else None
+    if timeline is None:
+        from vsmctl.parallel.report import match_timeline
+
+        seconds = [datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp() for t in starts]
+        timeline = [[t, n, rate] for t, (_, n, rate) in zip(starts, match_timeline(Path(store), name, seconds),
+                                                             strict=True)]
+        cache.keep_parallel(name, fingerprint, starts=starts, timeline=timeline)
+    return ParallelFacts(figures, problem, tuple((str(t), int(n), float(r)) for t, n, r in timeline))
 
 
 def analyze(roadmap: Roadmap) -> Analysis:
@@ -110,10 +135,11 @@ def gather(root: Path, roadmap_path: Path | None = None, with_analysis: bool = T
     roadmap = roadmap_at(workspace.root, roadmap_path)
     cache = StatusCache(workspace.root)
     log = cache.log_projection()
+    flags = log.histories()
     experiments = [f"extract.{name}" for name in roadmap.names]
     facts = Facts(root=workspace.root, roadmap=roadmap, states=extraction_states(workspace.root),
-                  flags=log.histories(), extract_events=log.extract_events(),
-                  parallel=parallel_figures(workspace.root, experiments, cache),
+                  flags=flags, extract_events=log.extract_events(),
+                  parallel=parallel_facts(workspace.root, flags, experiments, cache),
                   analysis=analyze(roadmap) if with_analysis else Analysis(None, None, "not asked for"))
     cache.save()
     return facts

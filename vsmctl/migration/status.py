@@ -56,6 +56,7 @@ class ParallelRun:
     samples: int
     match_rate: float
     latency_ratio: float | None
+    timeline: tuple[tuple[str, int, float], ...] = ()  # (rollout step start, samples, match rate)
 
 
 @dataclass(frozen=True)
@@ -213,10 +214,12 @@ def _rollout(flag_name: str, history: tuple[FlagEvent, ...]) -> Rollout | None:
 
 
 def _parallel(facts: Facts, experiment: str) -> tuple[ParallelRun | None, ParallelFigures | None, str | None]:
-    figures, problem = facts.parallel.get(experiment, (None, "no parallel-run observations yet"))
-    if figures is None:
-        return None, None, problem
-    return ParallelRun(experiment, figures.samples, figures.match_rate, figures.latency_ratio), figures, None
+    found = facts.parallel.get(experiment)
+    if found is None or found.figures is None:
+        return None, None, found.problem if found is not None else "no parallel-run observations yet"
+    figures = found.figures
+    return (ParallelRun(experiment, figures.samples, figures.match_rate, figures.latency_ratio, found.timeline),
+            figures, None)
 
 
 def _stage(state: ExtractionState | None, rollout: Rollout | None, modules: int) -> tuple[str, str]:

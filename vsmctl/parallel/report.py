@@ -244,3 +244,23 @@ def judge(rep: ExperimentReport, min_match: float | None, max_latency_ratio: flo
     if not checks:
         raise InputError("give at least one threshold: --min-match, --max-latency-ratio or --min-samples")
     return GateResult(all(c[1] for c in checks), tuple(checks), rep)
+
+
+def match_timeline(database: Path, experiment: str, starts: list[float]) -> list[tuple[float, int, float]]:
+    """(start, samples, match rate in percent) of the observations from each start to the next: the
+    match rate at each step of a rollout. Known (ignored) differences count as matches; noise is
+    not told apart here (`report` does that over the whole run)."""
+    from itertools import pairwise
+
+    db = _connect(database)
+    timeline = []
+    for start, end in pairwise([*starts, float("inf")]):
+        batched = db.execute("SELECT COALESCE(SUM(count), 0) FROM batches WHERE experiment = ? AND first_time >= ? "
+                             "AND first_time < ?", (experiment, start, end)).fetchone()[0]
+        counts = dict(db.execute("SELECT status, COUNT(*) FROM observations WHERE experiment = ? AND time >= ? "
+                                 "AND time < ? AND candidate != ? AND status != 'skipped' GROUP BY status",
+                                 (experiment, start, end, SECONDARY)).fetchall())
+        samples = int(batched) + sum(counts.values())
+        matched = int(batched) + counts.get("match", 0) + counts.get("ignored", 0)
+        timeline.append((start, samples, round(100.0 * matched / samples, 3) if samples else 0.0))
+    return timeline

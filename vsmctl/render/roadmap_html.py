@@ -44,6 +44,8 @@ header .meta { color: #c9ced8; font-size: 13px; }
 .gate.unmet { background: #c0392b; }
 .violations { margin: 4px 0 0; padding-left: 16px; font-size: 11.5px; color: #8a1f11; }
 .steps { font-size: 11.5px; color: #4b5263; }
+.bysteps { display: flex; flex-wrap: wrap; gap: 8px; font-size: 11.5px; color: #374151; }
+.bysteps .step { display: inline-flex; align-items: flex-end; gap: 2px; }
 footer { padding: 8px 24px 16px; font-size: 12px; color: #6b7280; }
 """
 
@@ -73,6 +75,25 @@ def _sparkline(points: tuple[tuple[str, float], ...], colour: str) -> str:
             f'aria-label="{escape(label)}"><title>{escape(label)}</title>'
             f'<line x1="4" x2="{width - 4}" y1="{y(100)}" y2="{y(100)}" stroke="#d1d5db" stroke-dasharray="3 3"/>'
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(path)}"/></svg>')
+
+
+def _match_by_step(package: PackageStatus) -> str:
+    """The match rate at each rollout step (observations between one flag change and the next)."""
+    if package.parallel is None or not package.parallel.timeline or package.rollout is None:
+        return ""
+    percent_at = dict(package.rollout.history)
+    cells = []
+    for start, samples, rate in package.parallel.timeline:
+        if not samples:
+            continue
+        height = max(2.0, rate / 100 * 22)
+        cells.append(f'<span class="step" title="{samples} samples from {escape(start)}">'
+                     f'<svg width="14" height="24" viewBox="0 0 14 24"><rect x="2" y="{24 - height:.1f}" width="10" '
+                     f'height="{height:.1f}" fill="{"#24874a" if rate >= 99 else "#c0392b"}"/></svg>'
+                     f"at {percent_at.get(start, 0):g}%: {rate:g}% of {samples}</span>")
+    if not cells:
+        return ""
+    return f'<div class="steps">match rate by rollout step:</div><div class="bysteps">{"".join(cells)}</div>'
 
 
 def _row(label: str, value: str) -> str:
@@ -106,6 +127,7 @@ def _card(package: PackageStatus) -> str:
         ratio = f"{run.latency_ratio:g}" if run.latency_ratio is not None else "-"
         parts.append(_row("parallel run", f"{run.match_rate:g}% of {run.samples} matched"))
         parts.append(_row("latency p95 ratio", ratio))
+        parts.append(_match_by_step(package))
     parts.append(_row("open violations", str(len(package.violations))))
     if package.violations:
         items = "".join(f"<li>{escape(f'{v.path}:{v.line}' if v.path else v.rule)}: {escape(v.message)}</li>"
