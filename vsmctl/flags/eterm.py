@@ -9,8 +9,6 @@ Limit is the rollout's threshold in buckets of 10,000 (vsmctl.flags.evaluation.t
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 HEADER = "%% The flags of flags.json as Erlang terms, for :file.consult/1. Written by vsmctl with flags.json.\n"
@@ -57,9 +55,3 @@ def flag_term(flag: dict[str, Any]) -> str:
 def render(flags: dict[str, dict[str, Any]]) -> str:
     return HEADER + "".join(flag_term(flags[key]) for key in sorted(flags))
 
-
-def write(path: Path, flags: dict[str, dict[str, Any]]) -> None:
-    """Atomically, as flags.json is: a reader sees the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(render(flags), encoding="utf-8")
-    os.replace(tmp, path)
