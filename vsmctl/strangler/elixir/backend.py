@@ -143,9 +143,12 @@ class ElixirBackend:
         for f in plan.files:
             data = (tree / f.old_path).read_bytes()
             modules = [m for m in parse(data).modules if m.kind == "module"]
-            legacy = Moves({m.name: f"{m.name}.Legacy" for m in modules})
+            # the outermost modules get `.Legacy`; a nested one follows its parent (A.Legacy.B)
+            outermost = [m.name for m in modules if not any(m.name.startswith(o.name + ".") for o in modules)]
+            legacy = Moves({name: f"{name}.Legacy" for name in outermost})
             _write(tree, legacy_path(f.old_path), rename_source(data, legacy), report)
-            facades = [self._facade(tree, plan, m, using, called, report, touched) for m in modules]
+            facades = [self._facade(tree, plan, m, str(legacy.new_name(m.name)), using, called, report, touched)
+                       for m in modules]
             _write(tree, f.old_path, "\n".join(facades).encode(), report)
             touched += [legacy_path(f.old_path), f.old_path]
         report.notes.append("OTP: a facade's child spec starts both implementations (each with its own state); "
@@ -153,7 +156,7 @@ class ElixirBackend:
         return report.merge(check_format(tree, plan, touched))
 
     @staticmethod
-    def _facade(tree: Path, plan: ExtractionPlan, m: ModuleSource, using: dict[str, ModuleSource],
+    def _facade(tree: Path, plan: ExtractionPlan, m: ModuleSource, legacy: str, using: dict[str, ModuleSource],
                 called: dict[str, set[str]], report: StepReport, touched: list[str]) -> str:
         new = plan.moves.new_name(m.name) or m.name
         functions = public_functions(m, using)
@@ -164,7 +167,7 @@ class ElixirBackend:
         touched.append(rel)
         report.notes.append(f"{m.name}: behaviour {behaviour} with {len(callbacks)} callback(s) "
                             f"({', '.join(f'{n}/{a}' for n, a in sorted(callbacks)) or 'none called'})")
-        return generated.facade(m.name, f"{m.name}.Legacy", new, behaviour, plan.flag, plan.package, m, functions)
+        return generated.facade(m.name, legacy, new, behaviour, plan.flag, plan.package, m, functions)
 
     # --- finish ---------------------------------------------------------------------------------
     def remove_old(self, tree: Path, plan: ExtractionPlan) -> StepReport:
