@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -43,21 +42,14 @@ def vsmctl(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def make_repo(folder: Path) -> Path:
-    import git
+    sys.path.append(str(ROOT / "tests"))  # the tests' repository maker (it needs no pytest)
+    from git_repos import monolith_repo
 
     repo_dir = folder / "repo"
-    shutil.copytree(ROOT / "examples" / "vsm_monolith", repo_dir / "examples" / "vsm_monolith",
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     text = (ROOT / "roadmap.yaml").read_text()
     text = text.replace("test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests",
                         f"test_command: {FAST_TESTS}")
-    (repo_dir / "roadmap.yaml").write_text(text)
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Bench")
-        cfg.set_value("user", "email", "bench@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    monolith_repo(repo_dir, text, user=("Bench", "bench@example.com"))
     vsmctl(repo_dir, "extract", "subsystem", "vsm-goldrush")
     vsmctl(repo_dir, "extract", "subsystem", "vsm-s4-intelligence", "--via", "abstraction")
     return repo_dir

@@ -7,10 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO / "examples" / "vsm_monolith"
-ROADMAP = REPO / "roadmap.yaml"
+from git_repos import EXAMPLE as EXAMPLE
+from git_repos import REPO, monolith_repo
+from git_repos import ROADMAP as ROADMAP
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -46,20 +45,8 @@ def tree(tmp_path: Path):
 @pytest.fixture()
 def example_repo(tmp_path: Path) -> Path:
     """A real git repository holding a copy of the example monolith and the VSM roadmap."""
-    import shutil
-
-    import git
-
     repo_dir = tmp_path / "repo"
-    shutil.copytree(EXAMPLE, repo_dir / "examples" / "vsm_monolith",
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    shutil.copy(ROADMAP, repo_dir / "roadmap.yaml")
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    monolith_repo(repo_dir)
     return repo_dir
 
 

@@ -11,6 +11,7 @@ import json
 
 import pytest
 from conftest import run_cli
+from git_repos import ANALYST, init_repo
 
 from vsmctl.events import EventLog
 
@@ -20,12 +21,7 @@ WRITERS = [("flip", "f1", "on"), ("create", "f3")]
 
 @pytest.fixture()
 def ws(tmp_path):
-    import git
-
-    repo = git.Repo.init(tmp_path, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Ana Lyst")
-        cfg.set_value("user", "email", "ana@example.com")
+    init_repo(tmp_path, ANALYST)
     for args in (("create", "f1"), ("create", "f2"), ("flip", "f2", "on")):
         assert flag(tmp_path, *args).returncode == 0
     return tmp_path

@@ -741,3 +741,30 @@ def test_a_kill_during_rollback_is_finished_by_rolling_back_again(extracted_temp
         result = _rollback(repo, to)
         assert result.returncode == 0, result.stderr
     assert _rollback_fingerprint(repo) == _rollback_fingerprint(reference)
+
+
+def test_package_data_and_odd_module_names_move_with_the_package(tmp_path):
+    from conftest import write_tree
+
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {
+        "src/shop/billing/py.typed": "",
+        "src/shop/billing/README.md": "billing\n",
+        "src/shop/billing/templates/email/invoice.txt": "Total: {total}\n",
+        "src/shop/billing/migrations/0001_initial.py": "STEPS = ['create invoice']\n",
+        "src/shop/billing/render.py": "from importlib.resources import files\n\n\n"
+                                      "def render(total):\n"
+                                      "    return (files(__package__) / 'templates' / 'email' / 'invoice.txt')"
+                                      ".read_text().format(total=total)\n",
+        "tests/test_render.py": "from shop.billing.render import render\n\n\n"
+                                "def test_render():\n    assert render(3) == 'Total: 3\\n'\n",
+    })
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "package data and a migration")
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = repo / "packages" / "shop-billing" / "shop_billing"
+    for rel in ("py.typed", "README.md", "templates/email/invoice.txt", "migrations/0001_initial.py"):
+        assert (new / rel).is_file(), rel
+    assert not (repo / "src" / "shop" / "billing").exists()  # nothing left behind

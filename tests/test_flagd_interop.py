@@ -7,6 +7,7 @@ import time
 
 import pytest
 from conftest import run_cli
+from git_repos import ANALYST, init_repo
 
 from vsmctl.flags import Flags
 from vsmctl.flags.bucketing import cbor_text, fractional_bucket, murmur3_32
@@ -19,12 +20,7 @@ KEYS = [f"user-{i}" for i in range(1200)] + ["", "ü-ñ-日本", "x" * 30, "y" *
 
 @pytest.fixture()
 def ws(tmp_path):
-    import git
-
-    repo = git.Repo.init(tmp_path, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Ana Lyst")
-        cfg.set_value("user", "email", "ana@example.com")
+    init_repo(tmp_path, ANALYST)
     return tmp_path
 
 

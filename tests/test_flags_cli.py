@@ -114,7 +114,7 @@ def test_rebuild_from_the_log_and_corrupted_lines(ws):
     (("flip", FLAG, "on", "--percent", "101"), "--percent must be from 0 to 100"),
     (("flip", FLAG, "on", "--percent", "abc"), "--percent must be a number from 0 to 100, not 'abc'"),
     (("set", FLAG, "--percent", "nan"), "--percent must be from 0 to 100, not nan"),
-    (("flip", FLAG, "maybe"), "state must be on or off"),
+    (("flip", FLAG, "maybe"), "'maybe' is not one of 'on', 'off'"),
     (("set", FLAG, "--rule", "country ~ de -> on"), "does not parse"),
     (("set", FLAG, "--rule", "country == de -> sideways"), "rule variant 'sideways' is not one of on, off"),
     (("create", "other", "--variants", "on=maybe,off=false"), "'maybe' is not a boolean"),

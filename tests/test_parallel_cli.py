@@ -6,7 +6,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import run_cli, write_tree
+from conftest import write_tree
+from parallel_helpers import pr, replay_workspace
 
 IMPLS = '''
 import uuid
@@ -25,17 +26,7 @@ def new(x):
 
 @pytest.fixture()
 def work(tmp_path):
-    (tmp_path / ".git").mkdir()
-    write_tree(tmp_path, {"impls.py": IMPLS})
-    with open(tmp_path / "inputs.jsonl", "w") as handle:
-        for a in range(10):
-            for b in range(10):
-                handle.write(json.dumps({"a": a, "b": b}) + "\n")
-    return tmp_path
-
-
-def pr(work, *args):
-    return run_cli("parallel-run", *args, cwd=work, env={"PYTHONPATH": str(work)})
+    return replay_workspace(tmp_path, IMPLS)
 
 
 def test_replay_callables_with_secondary_noise_and_diff_grouping(work):

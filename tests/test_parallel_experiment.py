@@ -11,20 +11,11 @@ import time
 
 import pytest
 from conftest import REPO, new_flag
+from parallel_helpers import statuses
 
 from vsmctl.flags import Flags
 from vsmctl.parallel import Experiment, MemoryRecorder, SQLiteRecorder, experiment
 from vsmctl.parallel.experiment import wait_for_background
-
-
-def statuses(recorder):
-    out = []
-    for obs in recorder.observations:
-        if len(obs) == 5 and isinstance(obs[2], int):
-            out.append("match")
-        else:
-            out.extend(r.status for r in obs[4])
-    return out
 
 
 def test_control_result_whatever_the_candidate_does():

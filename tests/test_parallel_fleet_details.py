@@ -5,7 +5,7 @@ import json
 import math
 
 import pytest
-from conftest import run_cli, write_tree
+from parallel_helpers import pr, replay_workspace, statuses
 
 from vsmctl.parallel import SQLiteRecorder, experiment
 from vsmctl.parallel.comparing import tolerant
@@ -30,17 +30,7 @@ def new_float(x):
 
 @pytest.fixture()
 def work(tmp_path):
-    (tmp_path / ".git").mkdir()
-    write_tree(tmp_path, {"impls.py": IMPLS})
-    with open(tmp_path / "inputs.jsonl", "w") as handle:
-        for a in range(10):
-            for b in range(10):
-                handle.write(json.dumps({"a": a, "b": b}) + "\n")
-    return tmp_path
-
-
-def pr(work, *args):
-    return run_cli("parallel-run", *args, cwd=work, env={"PYTHONPATH": str(work)})
+    return replay_workspace(tmp_path, IMPLS)
 
 
 def record_in_code(db, name, n=50):
@@ -139,10 +129,6 @@ def test_lean_path_records_like_the_general_path():
             raise ValueError("candidate")
         return {"n": state["x"] % 3 if state["x"] % 4 else -1}
 
-    def statuses(recorder):
-        return sorted("match" if len(ob) == 5 and type(ob[2]) is int else ob[4][0].status
-                      for ob in recorder.observations)
-
     outcomes = {}
     for order in ("random", "control-first"):  # random takes the lean path, control-first the general one
         rec = MemoryRecorder()
@@ -154,7 +140,7 @@ def test_lean_path_records_like_the_general_path():
                 got.append(run())
             except KeyError:
                 got.append("raised")
-        outcomes[order] = (got, statuses(rec))
+        outcomes[order] = (got, sorted(statuses(rec)))
     assert outcomes["random"] == outcomes["control-first"]
     assert outcomes["random"][0].count("raised") == 12
     assert set(outcomes["random"][1]) == {"match", "mismatch"} and len(outcomes["random"][1]) == 60

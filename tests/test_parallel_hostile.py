@@ -11,6 +11,7 @@ import importlib
 import threading
 
 import pytest
+from parallel_helpers import statuses
 
 from vsmctl.parallel import Experiment, MemoryRecorder, experiment
 from vsmctl.parallel.experiment import _background, wait_for_background
@@ -18,16 +19,6 @@ from vsmctl.parallel.experiment import _background, wait_for_background
 background = importlib.import_module("vsmctl.parallel.background")
 
 ORDERS = ["control-first", "candidates-first"]
-
-
-def statuses(recorder):
-    out = []
-    for obs in recorder.observations:
-        if len(obs) == 5 and isinstance(obs[2], int):
-            out.append("match")
-        else:
-            out.extend(r.status for r in obs[4])
-    return out
 
 
 class Truthless:

@@ -14,10 +14,10 @@ import shutil
 import signal
 import subprocess
 
-import git
 import pytest
-from conftest import EXAMPLE, ROADMAP, require_tool, run_cli
-from test_roadmap_walk import FAST_TESTS, MONOLITH, REAL_TESTS, record_parallel_run
+from conftest import ROADMAP, require_tool, run_cli
+from git_repos import monolith_repo
+from test_roadmap_walk import FAST_TESTS, REAL_TESTS, record_parallel_run
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0"]
@@ -52,16 +52,9 @@ def busy_repo(tmp_path_factory):
     """The bundled roadmap mid-migration: a package extracted by strangler fig, one cut over at 50%
     with a parallel run recorded, one interrupted by a kill."""
     repo_dir = tmp_path_factory.mktemp("dashboard") / "repo"
-    shutil.copytree(EXAMPLE, repo_dir / MONOLITH, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     text = ROADMAP.read_text().replace(f"test_command: {REAL_TESTS}", f"test_command: {FAST_TESTS}")
     text = text.replace("  vsm-s4-intelligence:\n", "  vsm-s4-intelligence:\n    approach: abstraction\n", 1)
-    (repo_dir / "roadmap.yaml").write_text(text)
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    repo = monolith_repo(repo_dir, text)
 
     def cli(*args, env=None, expect=0):
         result = run_cli(*args, cwd=repo_dir, env=env)

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 import signal
 import textwrap
 
 import git
 import pytest
-from conftest import EXAMPLE, ROADMAP, run_cli
+from conftest import ROADMAP, run_cli
+from git_repos import monolith_repo
 
-MONOLITH = "examples/vsm_monolith"
 REAL_TESTS = "python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests"
 FAST_TESTS = "python -c \"import sys; sys.exit(0)\""
 STRANGLER, ABSTRACTION = "vsm-goldrush", "vsm-s4-intelligence"
@@ -62,18 +61,11 @@ RECORD = textwrap.dedent("""
 
 def make_repo(tmp_path, test_command):
     repo_dir = tmp_path / "repo"
-    shutil.copytree(EXAMPLE, repo_dir / MONOLITH, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     text = ROADMAP.read_text()
     text = text.replace(f"test_command: {REAL_TESTS}", f"test_command: {test_command}")
     text = text.replace("  vsm-s4-intelligence:\n", "  vsm-s4-intelligence:\n    approach: abstraction\n", 1)
     text = text[: text.index("phases:")] + PHASES
-    (repo_dir / "roadmap.yaml").write_text(text)
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    monolith_repo(repo_dir, text)
     return repo_dir
 
 

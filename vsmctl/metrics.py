@@ -29,6 +29,7 @@ import os
 import threading
 from bisect import bisect_left
 
+from vsmctl.background_queue import drain, request_flush
 from vsmctl.log_once import LogOnce
 
 TYPE_CHECKING = False
@@ -129,26 +130,15 @@ class MetricsRecorder:
     def flush(self, timeout: float = 10.0) -> bool:
         if os.getpid() != self._pid:
             return False
-        done = threading.Event()
-        self._queue.put((_FLUSH, done))
-        self._wake.set()
-        return done.wait(timeout) and bool(self.inner.flush(timeout))
+        return request_flush(self._queue.put, self._wake, timeout) and bool(self.inner.flush(timeout))
 
     def _run(self) -> None:
-        import queue
-
         get = self._queue.get_nowait
         while True:
             self._wake.wait(self.interval)
             self._wake.clear()
-            while True:
-                try:
-                    item = get()
-                except queue.Empty:
-                    break
-                if len(item) == 2 and item[0] is _FLUSH:
-                    item[1].set()
-                    continue
+            # a flush is answered as soon as it is reached: everything before it was passed on
+            for item in drain(get, threading.Event.set):
                 try:
                     self.stats.observe(item)
                 except Exception as exc:  # metrics never cost an observation
@@ -156,7 +146,6 @@ class MetricsRecorder:
                 self.inner.record(item)
 
 
-_FLUSH = object()
 STATS = ExperimentStats()
 RECORDERS: list[MetricsRecorder] = []
 

@@ -35,6 +35,7 @@ class CheckResult:
     baseline_exists: bool
     baseline_written: bool
     rules: tuple[Rule, ...]
+    roadmap: Roadmap | None = None  # for the note on packages that name no modules
 
     @property
     def ok(self) -> bool:
@@ -121,7 +122,7 @@ def check_report(report: AnalysisReport, roadmap: Roadmap, path: Path, update_ba
     return CheckResult(root=Path(report.graph.root), workspace=workspace.root, findings=tuple(findings),
                        new=result.new, baselined=result.baselined, gone=result.gone, baseline_path=baseline_path,
                        baseline_exists=exists or result.entries is not None,
-                       baseline_written=result.entries is not None, rules=RULES)
+                       baseline_written=result.entries is not None, rules=RULES, roadmap=roadmap)
 
 
 def package_of_finding(finding: Finding, report: AnalysisReport) -> str | None:

@@ -57,8 +57,18 @@ def root(
 
 
 def main() -> None:
+    import click
+
     try:
-        app()
+        # standalone_mode=False: click's errors come here, to be printed like vsmctl's own
+        code = app(prog_name="vsmctl", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `vsmctl flag` alone: the help is the answer
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        _fail(_click_message(exc), exc.exit_code)
+    except click.exceptions.Abort:  # end of input at a prompt
+        _fail("aborted", 1)
     except VsmError as exc:
         if state.debug:
             raise
@@ -69,6 +79,20 @@ def main() -> None:
         if state.debug:
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 3)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_message(exc: Exception) -> str:
+    """A usage error as one line, naming the command whose --help has the details (click would print
+    its usage block and a hint on three lines)."""
+    import click
+
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+    if ctx is None:
+        return message
+    first = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    return f"{first.rstrip('.')} (see {ctx.command_path} --help)"
 
 
 def _fail(message: str, code: int) -> None:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import typer
-from rich.markup import escape
 
 from vsmctl.commands.common import emit_json, stdout_console
+from vsmctl.commands.completion import roadmap_packages
+from vsmctl.roadmap.approaches import APPROACHES
 
 app = typer.Typer(help="Extract roadmap packages: every step a git commit, tested, and undoable.",
                   no_args_is_help=True)
 WORKSPACE = typer.Option(Path("."), "--workspace", "-w", help="A folder in the monolith's git repository.")
 ROADMAP = typer.Option(None, "--roadmap", "-r", help="roadmap.yaml (default: the repository's).")
 ACTOR = typer.Option(None, "--actor", help="Who (default: git config user.name <user.email>).")
+# an extraction is named by its roadmap package: the shell completes it from the roadmap
+PACKAGE = typer.Argument(..., help="The roadmap package.", autocompletion=roadmap_packages, show_default=False)
 
 
 def _actor(actor: str | None, workspace: Path) -> str:
@@ -27,9 +31,10 @@ def _actor(actor: str | None, workspace: Path) -> str:
 
 @app.command("subsystem")
 def subsystem(
-    name: str = typer.Argument(..., help="A roadmap package, e.g. vsm-s3-control"),
+    name: str = typer.Argument(..., help="A roadmap package, e.g. vsm-s3-control", autocompletion=roadmap_packages),
     via: str = typer.Option(
-        "strangler", "--via", help="strangler (move + shims) or abstraction (protocol + facade + flag)"
+        "strangler", "--via", click_type=click.Choice(APPROACHES),
+        help="strangler (move + shims) or abstraction (protocol + facade + flag)",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan and the full diff; write nothing."),
     no_shims: bool = typer.Option(
@@ -62,8 +67,9 @@ def subsystem(
 
 
 @app.command("status")
-def status(name: str | None = typer.Argument(None), as_json: bool = typer.Option(False, "--json"),
-           workspace: Path = WORKSPACE) -> None:
+def status(name: str | None = typer.Argument(None, help="One extraction (default: all).",
+                                             autocompletion=roadmap_packages),
+           as_json: bool = typer.Option(False, "--json"), workspace: Path = WORKSPACE) -> None:
     """Extractions in this repository (from their branches and events): steps done and what remains."""
     from vsmctl.strangler import service
 
@@ -76,17 +82,13 @@ def status(name: str | None = typer.Argument(None), as_json: bool = typer.Option
              "remaining": s.remaining, "user_commits": list(s.foreign), "message": s.describe()}
             for s in states]})
         return
-    console = stdout_console()
-    if not states:
-        console.print("no extractions yet")
-    for s in states:
-        done = ", ".join(f"{d.step} ({d.commit[:8]})" for d in s.done) or "none"
-        console.print(f"[bold]{escape(s.name)}[/] ({s.mode}) {escape(s.describe())} on {escape(s.branch)}; "
-                      f"done: {done}; remaining: {', '.join(s.remaining) or 'none'}", highlight=False)
+    from vsmctl.render.extract_output import print_status
+
+    print_status(stdout_console(), states)
 
 
 @app.command("resume")
-def resume(name: str = typer.Argument(...), actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
+def resume(name: str = PACKAGE, actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
     """Go on with an extraction that was interrupted or whose step failed."""
     from vsmctl.strangler import service
 
@@ -95,7 +97,7 @@ def resume(name: str = typer.Argument(...), actor: str | None = ACTOR, workspace
 
 
 @app.command("rollback")
-def rollback(name: str = typer.Argument(...),
+def rollback(name: str = PACKAGE,
              to: str | None = typer.Option(None, "--to", help="A step name: go back to just before it."),
              force: bool = typer.Option(False, "--force", help="Also drop commits you made on the migration branch."),
              actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
@@ -114,7 +116,7 @@ def _new_violations(name: str) -> Callable[[Path, Path | None], int]:
 
 
 @app.command("finish")
-def finish(name: str = typer.Argument(...), roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
+def finish(name: str = PACKAGE, roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
            workspace: Path = WORKSPACE) -> None:
     """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
     from vsmctl.strangler import service

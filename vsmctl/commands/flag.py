@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 import typer
 
 from vsmctl.commands.common import emit_json, stdout_console, write_output
+from vsmctl.commands.completion import flag_names
 from vsmctl.errors import CheckFailed, InputError
+from vsmctl.flags.model import TYPES
 
 app = typer.Typer(
     help="Feature flags: every change is an event in .vsm/events.jsonl, .vsm/flags.json is what code reads.",
@@ -18,6 +21,11 @@ app = typer.Typer(
 WORKSPACE = typer.Option(Path("."), "--workspace", "-w", help="The workspace (a folder in the monolith's repository).")
 REASON = typer.Option(None, "--reason", help="Why: recorded in the audit trail.")
 ACTOR = typer.Option(None, "--actor", help="Who (default: git config user.name <user.email>).")
+EXPORT_FORMATS = ("flagd", "openfeature-json")
+
+# a flag key: the shell completes it from the workspace's flags
+NAME = typer.Argument(..., help="The flag's key.", autocompletion=flag_names, show_default=False)
+
 BACKEND = typer.Option(
     None, "--backend", envvar="VSMCTL_FLAGS_BACKEND",
     help="Also publish the flags to Redis (redis://host:port/db) for running clients; the file stays the record.",
@@ -60,7 +68,7 @@ def _publish(store: Any, backend: str) -> None:
 @app.command("create")
 def create(
     name: str = typer.Argument(..., help="Flag key, e.g. extract.vsm-s3-control"),
-    flag_type: str = typer.Option("boolean", "--type", help="boolean, string, number or json"),
+    flag_type: str = typer.Option("boolean", "--type", click_type=click.Choice(TYPES), help="The values' type."),
     variants: str | None = typer.Option(
         None, "--variants", help="name=value,... (default for boolean: on=true,off=false)"
     ),
@@ -128,8 +136,9 @@ def _percent(text: str | None) -> float | None:
 
 @app.command("flip")
 def flip(
-    name: str = typer.Argument(...),
-    state: str = typer.Argument(..., help="on or off"),
+    name: str = NAME,
+    state: str = typer.Argument(..., click_type=click.Choice(("on", "off")),
+                                help="on, or off (the kill switch)"),
     percent_text: str | None = typer.Option(None, "--percent", help="With on: the share of targeting keys (0-100)."),
     reason: str | None = REASON, actor: str | None = ACTOR, backend: str | None = BACKEND,
     workspace: Path = WORKSPACE,
@@ -138,8 +147,6 @@ def flip(
 
     Example: vsmctl flag flip extract.vsm-s3-control on --percent 10 --reason "canary"
     """
-    if state not in ("on", "off"):
-        raise InputError(f"state must be on or off, not '{state}'")
     percent = _percent(percent_text)
     if state == "off" and percent is not None:
         raise InputError("--percent goes with on")
@@ -152,7 +159,7 @@ def flip(
 
 @app.command("set")
 def set_(
-    name: str = typer.Argument(...),
+    name: str = NAME,
     rule: list[str] = typer.Option(
         [], "--rule", help="'ATTR OP VALUE -> VARIANT' (OP: ==, in, starts-with, semver); repeatable, in order."
     ),
@@ -211,7 +218,7 @@ def list_(
 
 
 @app.command("show")
-def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "--json"),
+def show(name: str = NAME, as_json: bool = typer.Option(False, "--json"),
          workspace: Path = WORKSPACE) -> None:
     """A flag's definition and its last changes."""
     from vsmctl.render.flag_output import event_dict, print_flag
@@ -227,7 +234,7 @@ def show(name: str = typer.Argument(...), as_json: bool = typer.Option(False, "-
 
 @app.command("eval")
 def eval_(
-    name: str = typer.Argument(...),
+    name: str = NAME,
     context: list[str] = typer.Option(
         [], "--context", "-c", help="k=v attributes of the evaluation context; repeatable."
     ),
@@ -261,7 +268,8 @@ def eval_(
 
 
 @app.command("history")
-def history(name: str | None = typer.Argument(None), as_json: bool = typer.Option(False, "--json"),
+def history(name: str | None = typer.Argument(None, help="One flag (default: all).", autocompletion=flag_names),
+            as_json: bool = typer.Option(False, "--json"),
             workspace: Path = WORKSPACE) -> None:
     """Who changed which flag, when, why, and what changed (from the event log)."""
     from vsmctl.render.flag_output import event_dict, print_history
@@ -281,7 +289,7 @@ def history(name: str | None = typer.Argument(None), as_json: bool = typer.Optio
 
 @app.command("rollback")
 def rollback(
-    name: str = typer.Argument(...),
+    name: str = NAME,
     to: str = typer.Option(..., "--to", help="An event id (e12) or a time (2026-11-26T10:00:00Z)."),
     reason: str | None = REASON, actor: str | None = ACTOR, backend: str | None = BACKEND,
     workspace: Path = WORKSPACE,
@@ -299,7 +307,8 @@ def rollback(
 
 @app.command("export")
 def export(
-    fmt: str = typer.Option(..., "--format", help="flagd or openfeature-json"),
+    fmt: str = typer.Option(..., "--format", click_type=click.Choice(EXPORT_FORMATS),
+                            help="flagd definitions or an OpenFeature flag manifest."),
     output: Path | None = typer.Option(None, "--output", "-o"), workspace: Path = WORKSPACE,
 ) -> None:
     """Export the flags as flagd definitions or an OpenFeature flag manifest."""
@@ -307,8 +316,6 @@ def export(
 
     from vsmctl.flags.export import to_flagd, to_openfeature_manifest
 
-    if fmt not in ("flagd", "openfeature-json"):
-        raise InputError(f"--format must be flagd or openfeature-json, not '{fmt}'")
     flags = _store(workspace).current()
     doc = to_flagd(flags) if fmt == "flagd" else to_openfeature_manifest(flags)
     if output is None:

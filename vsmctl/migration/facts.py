@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vsmctl.errors import VsmError
+from vsmctl.errors import InputError, VsmError
 from vsmctl.events import Event
 from vsmctl.gates.evaluate import FlagEvent, ParallelFigures
 from vsmctl.gates.evidence import figures_of, parallel_report, parallel_store
@@ -131,6 +131,8 @@ def analyze(roadmap: Roadmap) -> Analysis:
 
 
 def gather(root: Path, roadmap_path: Path | None = None, with_analysis: bool = True) -> Facts:
+    if not Path(root).is_dir():
+        raise InputError(f"--workspace {root}: no such folder")
     workspace = Workspace.at(root)
     roadmap = roadmap_at(workspace.root, roadmap_path)
     cache = StatusCache(workspace.root)

@@ -262,7 +262,8 @@ def _conduct_one(cfg: _Config, fn: Callable[..., Any], args: tuple[Any, ...], kw
     """One candidate, no timeout: the path most experiments take, kept lean.
 
     The two orders are written out rather than factored into a helper: a call per side would
-    cost more than the whole bookkeeping (see BENCHMARKS.md).
+    cost more than the whole bookkeeping (see BENCHMARKS.md). lean_path._observer writes the same
+    two orders again for positional-only calls; one shared helper would add a call to its path too.
     """
     cexc = dexc = None
     cvalue = dvalue = None

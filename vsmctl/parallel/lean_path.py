@@ -59,6 +59,7 @@ def _observer(cfg: Any, control: Callable[..., Any], candidate: Callable[..., An
 
     def observe(args: tuple[Any, ...]) -> Any:
         cexc = dexc = cvalue = dvalue = None
+        # the same two orders as experiment._conduct_one, written out here too: a shared helper costs a call
         t0 = perf()
         if t0 & 1:  # the clock's last bit: random enough for an order, and already paid for
             try:

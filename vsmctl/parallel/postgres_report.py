@@ -6,16 +6,13 @@ per status, per difference shape, per error type and per latency bucket, plus a 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from vsmctl.errors import InputError
-from vsmctl.parallel.diffing import differences
-from vsmctl.parallel.diffing import shape as shape_of
 from vsmctl.parallel.latency_histogram import percentile
 from vsmctl.parallel.postgres_store import SCHEMA, connect, migrate, redact
 from vsmctl.parallel.replay import SECONDARY
-from vsmctl.parallel.report import EXAMPLES, Example, ExperimentReport, Latency, ShapeGroup
+from vsmctl.parallel.report import ExperimentReport, Latency, assemble_report, group_shapes, noise_of
 
 OBS = f"{SCHEMA}.observations"
 BATCHES = f"{SCHEMA}.batches"
@@ -52,74 +49,27 @@ def _report(conn: Any, experiment: str, since: float) -> ExperimentReport:
     batched = conn.execute(f"SELECT coalesce(sum(count), 0), min(first_time), max(last_time) FROM {BATCHES} "
                            "WHERE experiment = %s AND last_time >= %s", args).fetchone()
     first_last = conn.execute(f"SELECT min(time), max(time) FROM {OBS} WHERE {WHERE}", args).fetchone()
-    firsts = [v for v in (batched[1], first_last[0]) if v is not None]
-    lasts = [v for v in (batched[2], first_last[1]) if v is not None]
-    shapes, noise = _shapes(conn, args, noise_paths)
+    shape_counts = conn.execute(f"SELECT shape, count(*) FROM {OBS} WHERE {WHERE} AND candidate != %s "
+                                "AND status = 'mismatch' GROUP BY shape", (*args, SECONDARY)).fetchall()
+    shapes, noise = group_shapes(shape_counts, noise_paths, lambda shape, limit: conn.execute(
+        f"SELECT control_value, candidate_value, context FROM {OBS} WHERE {WHERE} AND candidate != %s "
+        "AND status = 'mismatch' AND shape IS NOT DISTINCT FROM %s LIMIT %s", (*args, SECONDARY, shape, limit)))
     errors = dict(conn.execute(f"SELECT error_type, count(*) FROM {OBS} WHERE {WHERE} AND candidate != %s "
                                "AND error_type IS NOT NULL GROUP BY error_type ORDER BY count(*) DESC",
                                (*args, SECONDARY)).fetchall())
-    control_lat, candidate_lat = _latency(conn, args, "control"), _latency(conn, args, "candidate")
-    ratio = {}
-    if control_lat and candidate_lat:
-        for q in ("p50", "p95", "p99"):
-            base = getattr(control_lat, q)
-            ratio[q] = round(getattr(candidate_lat, q) / base, 3) if base else float("inf")
-    matches = int(batched[0]) + counts.get("match", 0)
-    samples = matches + sum(counts.get(s, 0) for s in ("mismatch", "ignored", "timeout", "compare_error"))
-    return ExperimentReport(
-        experiment=experiment, samples=samples, matches=matches, mismatches=counts.get("mismatch", 0) - noise,
-        ignored=counts.get("ignored", 0), noise=noise, timeouts=counts.get("timeout", 0),
-        compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
-        noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
-        first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
-        secondary_samples=secondary_samples, ratio=ratio, skipped=counts.get("skipped", 0),
-    )
+    return assemble_report(experiment, counts=counts, batched=batched, first_last=first_last, shapes=shapes,
+                           noise=noise, errors=errors, control=_latency(conn, args, "control"),
+                           candidate=_latency(conn, args, "candidate"), noise_paths=noise_paths,
+                           secondary_samples=secondary_samples)
 
 
 def _noise(conn: Any, args: tuple[Any, ...]) -> tuple[set[str], int]:
     """What differs between the control and its secondary (learned noise), and how often they ran."""
-    paths: set[str] = set()
-    for (shape,) in conn.execute(f"SELECT DISTINCT shape FROM {OBS} WHERE {WHERE} AND candidate = %s "
-                                 "AND status = 'mismatch' AND shape IS NOT NULL", (*args, SECONDARY)):
-        paths.update(json.loads(shape))
-    paths.discard("<exception>")
+    paths = noise_of(conn.execute(f"SELECT DISTINCT shape FROM {OBS} WHERE {WHERE} AND candidate = %s "
+                                  "AND status = 'mismatch' AND shape IS NOT NULL", (*args, SECONDARY)))
     samples = conn.execute(f"SELECT count(*) FROM {OBS} WHERE {WHERE} AND candidate = %s",
                            (*args, SECONDARY)).fetchone()[0]
     return paths, samples
-
-
-def _shapes(conn: Any, args: tuple[Any, ...], noise_paths: set[str]) -> tuple[list[ShapeGroup], int]:
-    """Mismatches grouped by the fields that differ, noise left out; a mismatch that differs only
-    in noise counts as noise."""
-    grouped: dict[tuple[str, ...], list[Any]] = {}
-    noise = 0
-    for shape, count in conn.execute(f"SELECT shape, count(*) FROM {OBS} WHERE {WHERE} AND candidate != %s "
-                                     "AND status = 'mismatch' GROUP BY shape", (*args, SECONDARY)).fetchall():
-        paths = tuple(json.loads(shape)) if shape else ("$",)
-        real = tuple(p for p in paths if p not in noise_paths)
-        if not real:
-            noise += count
-            continue
-        grouped.setdefault(real, []).append((shape, count))
-    groups = [ShapeGroup(real, sum(c for _s, c in stored), tuple(_examples(conn, args, stored, noise_paths)))
-              for real, stored in grouped.items()]
-    groups.sort(key=lambda g: (-g.count, g.paths))
-    return groups, noise
-
-
-def _examples(conn: Any, args: tuple[Any, ...], stored: list[Any], noise_paths: set[str]) -> list[Example]:
-    examples: list[Example] = []
-    for shape, _count in stored:
-        if len(examples) >= EXAMPLES:
-            break
-        for cv, dv, ctx in conn.execute(
-                f"SELECT control_value, candidate_value, context FROM {OBS} WHERE {WHERE} AND candidate != %s "
-                "AND status = 'mismatch' AND shape IS NOT DISTINCT FROM %s LIMIT %s",
-                (*args, SECONDARY, shape, EXAMPLES - len(examples))):
-            control, candidate = json.loads(cv) if cv else None, json.loads(dv) if dv else None
-            diffs = tuple(d for d in differences(control, candidate, limit=20) if shape_of(d[0]) not in noise_paths)
-            examples.append(Example(control, candidate, diffs, json.loads(ctx) if ctx else None))
-    return examples
 
 
 def _latency(conn: Any, args: tuple[Any, ...], side: str) -> Latency | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 
+from vsmctl.background_queue import drain, request_flush
 from vsmctl.log_once import LogOnce
 from vsmctl.parallel.latency_histogram import HISTOGRAM_SIZE, bucket_of
 
@@ -130,46 +131,34 @@ class PostgresRecorder:
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything recorded before this call is written (or dropped)."""
-        import threading
-
         if os.getpid() != self._pid:
             return False
-        done = threading.Event()
-        self._queue.put((_FLUSH, done))
-        self._wake.set()
-        return done.wait(timeout)
+        return request_flush(self._queue.put, self._wake, timeout)
 
     def _run(self) -> None:
         conn = None
         while True:
             self._wake.wait(self.interval)
             self._wake.clear()
-            rows, batches, taken, waiters = self._drain()
-            if taken >= self.max_batch:  # more is waiting: no sleep before the next batch
+            rows, batches, taken, pulled, waiters = self._drain()
+            if pulled >= self.max_batch:  # more is waiting: no sleep before the next batch
                 self._wake.set()
             if rows or batches:
                 conn = self._write(conn, rows, batches, taken)
             for waiter in waiters:
                 waiter.set()
 
-    def _drain(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int, list[Any]]:
-        """Everything queued now, matches folded into per-(experiment, candidate) histograms."""
-        import queue
-
+    def _drain(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int, int, list[Any]]:
+        """What is queued now (at most max_batch observations), matches folded into per-(experiment,
+        candidate) histograms; also how many of them can be written, how many were taken, the flush waiters."""
         from vsmctl.parallel.recorder import to_rows
 
-        get = self._queue.get_nowait
         matches: dict[tuple[str, str], list[Any]] = {}
         rows: list[tuple[Any, ...]] = []
-        taken, waiters = 0, []
-        while taken < self.max_batch:
-            try:
-                item = get()
-            except queue.Empty:
-                break
-            if len(item) == 2 and item[0] is _FLUSH:
-                waiters.append(item[1])
-                continue
+        taken = pulled = 0
+        waiters: list[Any] = []
+        for item in drain(self._queue.get_nowait, waiters.append, self.max_batch):
+            pulled += 1
             taken += 1
             try:
                 if len(item) == 5 and type(item[2]) is int:
@@ -189,7 +178,7 @@ class PostgresRecorder:
                 self.dropped += 1
                 taken -= 1
         batches = [(name, cand, s[0], s[1], s[2], s[3], s[4]) for (name, cand), s in matches.items()]
-        return rows, batches, taken, waiters
+        return rows, batches, taken, pulled, waiters
 
     def _write(self, conn: Any, rows: list[tuple[Any, ...]], batches: list[tuple[Any, ...]], observations: int) -> Any:
         import time
@@ -240,5 +229,3 @@ def _with_buckets(row: tuple[Any, ...]) -> tuple[Any, ...]:
             None if control_ns is None else bucket_of(control_ns),
             None if candidate_ns is None else bucket_of(candidate_ns), *rest)
 
-
-_FLUSH = object()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 
+from vsmctl.background_queue import drain, request_flush
 from vsmctl.locate import workspace_file
 from vsmctl.log_once import LogOnce
 
@@ -118,14 +119,9 @@ class SQLiteRecorder:
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything recorded before this call is committed (or dropped)."""
-        import threading
-
         if os.getpid() != self._pid:  # forked: this process has no writer thread of its own yet
             return False
-        done = threading.Event()
-        self._queue.put((_FLUSH, done))
-        self._wake.set()
-        return done.wait(timeout)
+        return request_flush(self._queue.put, self._wake, timeout)
 
     def _connect(self) -> Any:
         import sqlite3
@@ -142,7 +138,6 @@ class SQLiteRecorder:
         return db
 
     def _run(self) -> None:
-        import queue
         from array import array
 
         db = None
@@ -155,15 +150,8 @@ class SQLiteRecorder:
             matches: dict[tuple[str, str], list[Any]] = {}
             rows: list[tuple[Any, ...]] = []
             taken = 0
-            waiters = []
-            while True:
-                try:
-                    item = get()
-                except queue.Empty:
-                    break
-                if len(item) == 2 and item[0] is _FLUSH:
-                    waiters.append(item[1])
-                    continue
+            waiters: list[Any] = []
+            for item in drain(get, waiters.append):
                 taken += 1
                 try:
                     if len(item) == 5 and type(item[2]) is int:
@@ -253,9 +241,6 @@ def _flush_at_child_exit(recorder: SQLiteRecorder) -> None:
     import multiprocessing.util
 
     multiprocessing.util.Finalize(recorder, recorder.flush, exitpriority=10)
-
-
-_FLUSH = object()
 
 
 def to_rows(observation: Any) -> list[tuple[Any, ...]]:

@@ -7,6 +7,7 @@ import re
 import sqlite3
 import time
 from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,23 +134,41 @@ class _Query:
 def report(database: Path, experiment: str, since: float | None = None) -> ExperimentReport:
     q = _Query(_connect(database), experiment, since)
     noise_paths, secondary_samples = _noise(q)
-    counts = dict(q.rows("status, COUNT(*)", "GROUP BY status"))
     batched = q.db.execute("SELECT COALESCE(SUM(count), 0), MIN(first_time), MAX(last_time) FROM batches "
                            "WHERE experiment = ? AND last_time >= ?", q.args).fetchone()
     first_last = q.db.execute(f"SELECT MIN(time), MAX(time) FROM observations WHERE {q.where}", q.args).fetchone()
-    firsts = [v for v in (batched[1], first_last[0]) if v is not None]
-    lasts = [v for v in (batched[2], first_last[1]) if v is not None]
-    shapes, noise = _shapes(q, noise_paths)
+    shapes, noise = group_shapes(q.rows("shape, COUNT(*)", "AND status = 'mismatch' GROUP BY shape"), noise_paths,
+                                 lambda shape, limit: q.rows("control_value, candidate_value, context",
+                                                             "AND status = 'mismatch' AND shape IS ? LIMIT ?",
+                                                             shape, limit))
     errors = dict(q.rows("error_type, COUNT(*)", "AND error_type IS NOT NULL GROUP BY error_type "
                          "ORDER BY COUNT(*) DESC"))
-    control_lat, candidate_lat, ratio = _latencies(q)
+    control_lat, candidate_lat = _latencies(q)
+    return assemble_report(experiment, counts=dict(q.rows("status, COUNT(*)", "GROUP BY status")), batched=batched,
+                           first_last=first_last, shapes=shapes, noise=noise, errors=errors, control=control_lat,
+                           candidate=candidate_lat, noise_paths=noise_paths, secondary_samples=secondary_samples)
+
+
+def assemble_report(experiment: str, *, counts: dict[str, int], batched: tuple[Any, Any, Any],
+                    first_last: tuple[Any, Any], shapes: list[ShapeGroup], noise: int, errors: dict[str, int],
+                    control: Latency | None, candidate: Latency | None, noise_paths: set[str],
+                    secondary_samples: int) -> ExperimentReport:
+    """The report from what either store (SQLite here, PostgreSQL in postgres_report) summed up:
+    counts per status of the candidates' rows, the batches' (count, first, last), the rows' (first, last)."""
+    firsts = [v for v in (batched[1], first_last[0]) if v is not None]
+    lasts = [v for v in (batched[2], first_last[1]) if v is not None]
+    ratio = {}
+    if control and candidate:
+        for name in ("p50", "p95", "p99"):
+            base = getattr(control, name)
+            ratio[name] = round(getattr(candidate, name) / base, 3) if base else float("inf")
     matches = int(batched[0]) + counts.get("match", 0)
     samples = matches + sum(counts.get(s, 0) for s in ("mismatch", "ignored", "timeout", "compare_error"))
     return ExperimentReport(
         experiment=experiment, samples=samples, matches=matches, mismatches=counts.get("mismatch", 0) - noise,
         ignored=counts.get("ignored", 0), noise=noise, timeouts=counts.get("timeout", 0),
         compare_errors=counts.get("compare_error", 0), errors=errors, shapes=tuple(shapes),
-        noise_paths=tuple(sorted(noise_paths)), control=control_lat, candidate=candidate_lat,
+        noise_paths=tuple(sorted(noise_paths)), control=control, candidate=candidate,
         first=min(firsts) if firsts else None, last=max(lasts) if lasts else None,
         secondary_samples=secondary_samples, ratio=ratio, skipped=counts.get("skipped", 0),
     )
@@ -157,48 +176,56 @@ def report(database: Path, experiment: str, since: float | None = None) -> Exper
 
 def _noise(q: _Query) -> tuple[set[str], int]:
     """What differs between the control and its secondary (noise), and how often it ran."""
-    noise_paths: set[str] = set()
-    for (shape,) in q.db.execute(f"SELECT DISTINCT shape FROM observations WHERE {q.where} AND candidate = ? "
-                                 "AND status = 'mismatch' AND shape IS NOT NULL", (*q.args, SECONDARY)):
-        noise_paths.update(json.loads(shape))
-    noise_paths.discard("<exception>")
+    noise_paths = noise_of(q.db.execute(f"SELECT DISTINCT shape FROM observations WHERE {q.where} AND candidate = ? "
+                                        "AND status = 'mismatch' AND shape IS NOT NULL", (*q.args, SECONDARY)))
     secondary_samples = q.db.execute(f"SELECT COUNT(*) FROM observations WHERE {q.where} AND candidate = ?",
                                      (*q.args, SECONDARY)).fetchone()[0]
     return noise_paths, secondary_samples
 
 
-def _shapes(q: _Query, noise_paths: set[str]) -> tuple[list[ShapeGroup], int]:
+def noise_of(secondary_shapes: Iterable[tuple[str]]) -> set[str]:
+    """The field paths in the stored shapes (JSON lists) of the secondary's mismatches."""
+    paths: set[str] = set()
+    for (shape,) in secondary_shapes:
+        paths.update(json.loads(shape))
+    paths.discard("<exception>")
+    return paths
+
+
+def group_shapes(shape_counts: Iterable[tuple[str | None, int]], noise_paths: set[str],
+                 fetch: Callable[[str | None, int], Iterable[tuple[Any, Any, Any]]]) -> tuple[list[ShapeGroup], int]:
     """Mismatches grouped by the fields that differ, noise fields left out; a mismatch whose only
-    differences are noise is counted as noise."""
+    differences are noise is counted as noise. `fetch(shape, n)`: n stored (control, candidate,
+    context) JSON triples of mismatches of that stored shape."""
     grouped: dict[tuple[str, ...], list[Any]] = {}
     noise = 0
-    for shape, count in q.rows("shape, COUNT(*)", "AND status = 'mismatch' GROUP BY shape"):
+    for shape, count in shape_counts:
         paths = tuple(json.loads(shape)) if shape else ("$",)
         real = tuple(p for p in paths if p not in noise_paths)
         if not real:
             noise += count
             continue
         grouped.setdefault(real, []).append((shape, count))
-    shapes = [ShapeGroup(real, sum(c for _s, c in stored), _examples(q, stored, noise_paths))
+    shapes = [ShapeGroup(real, sum(c for _s, c in stored), _examples(stored, noise_paths, fetch))
               for real, stored in grouped.items()]
     shapes.sort(key=lambda g: (-g.count, g.paths))
     return shapes, noise
 
 
-def _examples(q: _Query, stored: list[Any], noise_paths: set[str]) -> tuple[Example, ...]:
+def _examples(stored: list[Any], noise_paths: set[str],
+              fetch: Callable[[str | None, int], Iterable[tuple[Any, Any, Any]]]) -> tuple[Example, ...]:
     examples: list[Example] = []
     for shape, _count in stored:
         if len(examples) >= EXAMPLES:
             break
-        for cv, dv, ctx in q.rows("control_value, candidate_value, context",
-                                  "AND status = 'mismatch' AND shape IS ? LIMIT ?", shape, EXAMPLES - len(examples)):
+        for cv, dv, ctx in fetch(shape, EXAMPLES - len(examples)):
             control, candidate = json.loads(cv) if cv else None, json.loads(dv) if dv else None
             diffs = tuple(d for d in differences(control, candidate, limit=20) if shape_of(d[0]) not in noise_paths)
             examples.append(Example(control, candidate, diffs, json.loads(ctx) if ctx else None))
     return tuple(examples)
 
 
-def _latencies(q: _Query) -> tuple[Latency | None, Latency | None, dict[str, float]]:
+def _latencies(q: _Query) -> tuple[Latency | None, Latency | None]:
     control_ns, candidate_ns = array("q"), array("q")
     for cblob, dblob in q.db.execute("SELECT control_ns, candidate_ns FROM batches WHERE experiment = ? "
                                      "AND last_time >= ?", q.args):
@@ -207,13 +234,7 @@ def _latencies(q: _Query) -> tuple[Latency | None, Latency | None, dict[str, flo
     for cns, dns in q.rows("control_ns, candidate_ns", "AND status != 'timeout'"):
         control_ns.append(cns or 0)
         candidate_ns.append(dns or 0)
-    control_lat, candidate_lat = _percentiles(control_ns), _percentiles(candidate_ns)
-    ratio = {}
-    if control_lat and candidate_lat:
-        for name in ("p50", "p95", "p99"):
-            base = getattr(control_lat, name)
-            ratio[name] = round(getattr(candidate_lat, name) / base, 3) if base else float("inf")
-    return control_lat, candidate_lat, ratio
+    return _percentiles(control_ns), _percentiles(candidate_ns)
 
 
 @dataclass(frozen=True)

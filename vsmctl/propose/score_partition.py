@@ -64,6 +64,8 @@ def compare(mapping: dict[str, str], truth: dict[str, str], analyzed: Iterable[s
     if not truth:
         raise InputError("the reference maps no module to a package")
     analyzed = set(analyzed)
+    if not analyzed & set(truth):
+        raise InputError("the reference names none of the analyzed modules (is it for another codebase?)")
     whole = {m: mapping.get(m, UNASSIGNED + m) for m in truth}
     warnings = []
     left_out = [m for m in truth if m not in mapping]

@@ -8,6 +8,7 @@ from rich.markup import escape
 from vsmctl.analysis.cycles import Cycle
 from vsmctl.analysis.model import KIND_LABELS, ImportSite, ModuleGraph
 from vsmctl.analysis.report import AnalysisReport
+from vsmctl.render.roadmap_notes import no_modules_note
 from vsmctl.render.tables import new_table, print_table
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment
@@ -78,6 +79,9 @@ def _print_packages(console: Console, report: AnalysisReport, roadmap: Roadmap, 
            [(p.name, categories[p.name], p.modules, p.lines, p.fan_in, p.fan_out, f"{p.instability:.2f}")
             for p in report.packages],
            (False, False, True, True, True, True, True))
+    note = no_modules_note(roadmap, "this analysis does not cover them")
+    if note:
+        console.print(f"[yellow]note[/]: {escape(note)}", highlight=False)
     unassigned = assignment.unassigned
     if unassigned:
         console.print(f"[bold]Modules no pattern claims[/] ({len(unassigned)}): {', '.join(unassigned)}",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from rich.markup import escape
+
 from vsmctl import __version__
 from vsmctl.check.rules import Finding
 from vsmctl.check.service import CheckResult
+from vsmctl.render.roadmap_notes import no_modules_note
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -113,6 +116,9 @@ def print_human(console: Any, result: CheckResult) -> None:
     if result.baseline_written:
         console.print(f"baseline written: {result.baseline_path} "
                       f"({len(result.baselined)} recorded violation(s))", highlight=False)
+    note = no_modules_note(result.roadmap, "no rule checks them") if result.roadmap else None
+    if note:
+        console.print(f"[yellow]note[/]: {escape(note)}", highlight=False)
     if result.ok:
         console.print(f"[green]check passed[/]: {len(result.findings)} finding(s), none new")
     else:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from vsmctl.events import Event
+from vsmctl.render.tables import new_table, print_table
 
 
 def visible(value: Any) -> str:
@@ -79,25 +80,18 @@ def event_dict(event: Event) -> dict[str, Any]:
 
 
 def print_history(console: Any, events: list[Event]) -> None:
-    from rich.table import Table
-
-    table = Table(title_justify="left")
-    for col in ("id", "time", "actor", "flag", "action", "change", "reason"):
-        table.add_column(col)
+    table = new_table(("id", "time", "actor", "flag", "action", "change", "reason"))
     for e in events:
         d = event_dict(e)
         table.add_row(*(_cell(v) for v in (d["id"], d["time"][:19].replace("T", " "), d["actor"], d["flag"],
                                            d["action"], d["change"], d["reason"])))
-    console.print(table)
+    print_table(console, table)
 
 
 def print_list(console: Any, flags: dict[str, dict[str, Any]], stale: set[str]) -> None:
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title_justify="left")
-    for col in ("flag", "type", "serves", "owner", "expires"):
-        table.add_column(col)
+    table = new_table(("flag", "type", "serves", "owner", "expires"))
     for key in sorted(flags):
         f = flags[key]
         expires = Text(visible(f.get("expires")))
@@ -105,7 +99,7 @@ def print_list(console: Any, flags: dict[str, dict[str, Any]], stale: set[str]) 
             expires.append(" (stale)", style="red")
         table.add_row(_cell(key), _cell(f.get("type", "boolean")), _cell(summarize(f)), _cell(f.get("owner")),
                       expires)
-    console.print(table)
+    print_table(console, table)
 
 
 def print_flag(console: Any, key: str, flag: dict[str, Any], events: list[Event]) -> None:

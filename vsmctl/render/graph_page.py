@@ -19,6 +19,7 @@ from vsmctl.analysis.model import KIND_ORDER, TYPE_CHECKING, ImportSite, ModuleG
 from vsmctl.analysis.report import AnalysisReport
 from vsmctl.propose.proposal import Proposal
 from vsmctl.render.graph_view import BREAKER, COLOUR, OK, VIOLATION, GraphView, graph_view
+from vsmctl.render.page_style import page_css
 
 _ASSETS = "assets"
 
@@ -132,7 +133,7 @@ def to_page(data: dict[str, Any], extra_html: str = "") -> str:
     return (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{escape(title)}</title><style>{_asset('graph_page.css')}</style></head><body>"
+        f"<title>{escape(title)}</title><style>{page_css()}</style></head><body>"
         f"{_asset('graph_page.html')}"
         f"<section id=\"tables\">{extra_html}</section>"
         f"<script type=\"application/json\" id=\"vsm-data\">{_json_for_script(data)}</script>"

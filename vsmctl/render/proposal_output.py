@@ -145,8 +145,9 @@ def _print_layering(console: Any, proposal: Proposal) -> None:
             console.print(f"  {i}. {', '.join(wave.packages)}", highlight=False)
     unplaced = [m for m in proposal.unassigned if m not in proposal.notes.roots]
     if unplaced:
-        more = f" … (+{len(unplaced) - MAX_LIST})" if len(unplaced) > MAX_LIST else ""
-        console.print(f"[bold]Unplaced[/] ({len(unplaced)}, not a package): {', '.join(unplaced[:MAX_LIST])}{more}",
+        limit = MAX_LIST if console.is_terminal else len(unplaced)  # whole outside a terminal
+        more = f" … (+{len(unplaced) - limit})" if len(unplaced) > limit else ""
+        console.print(f"[bold]Unplaced[/] ({len(unplaced)}, not a package): {', '.join(unplaced[:limit])}{more}",
                       highlight=False)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-APPROACHES = ("strangler", "abstraction")
+from vsmctl.roadmap.approaches import APPROACHES
+
+__all__ = ["APPROACHES", "DEFAULT_CATEGORIES", "Gates", "Phase", "Roadmap", "TargetPackage"]
+
 DEFAULT_CATEGORIES = ("support", "core", "subsystems", "applications")
 
 
@@ -85,3 +88,8 @@ class Roadmap:
 
     def phase_of(self, package: str) -> Phase | None:
         return next((phase for phase in self.phases if package in phase.packages), None)
+
+    @property
+    def without_modules(self) -> tuple[TargetPackage, ...]:
+        """Packages that name no modules (planned, not in the monolith yet): nothing measures or checks them."""
+        return tuple(p for p in self.packages if not p.modules)

@@ -38,6 +38,9 @@ class ExtractionPlan:
     flag: str
     language: str = "python"  # which codemod backend carries out the steps
     namespace: str = ""  # Elixir: the new prefix of the moved modules ("" keeps their names)
+    # every other file under a moved package (templates, static files, py.typed, modules whose
+    # names are not identifiers such as migrations/0001_initial.py): (old path, new path)
+    data_files: tuple[tuple[str, str], ...] = ()
 
 
 def plan_to_dict(plan: ExtractionPlan) -> dict[str, Any]:
@@ -51,7 +54,8 @@ def plan_from_dict(d: dict[str, Any]) -> ExtractionPlan:
                           source_root=d["source_root"], moves=Moves(dict(d["moves"])),
                           files=tuple(MovedFile(**f) for f in d["files"]), importers=tuple(d["importers"]),
                           mode=d["mode"], flag=d["flag"], language=d.get("language", "python"),
-                          namespace=d.get("namespace", ""))
+                          namespace=d.get("namespace", ""),
+                          data_files=tuple((old, new) for old, new in d.get("data_files", ())))
 
 
 def import_name_for(package: str) -> str:
@@ -117,6 +121,25 @@ def _moved_files(graph: Any, moved: set[str], moves: Moves, repo: Path, package_
     return files
 
 
+def _data_files(repo: Path, files: list[MovedFile]) -> list[tuple[str, str]]:
+    """The files under each moved package folder that are not modules of the graph."""
+    modules = {f.old_path for f in files}
+    out = []
+    for f in files:
+        if not f.is_package:
+            continue
+        old_dir, new_dir = f.old_path.rsplit("/", 1)[0], f.new_path.rsplit("/", 1)[0]
+        for dirpath, dirnames, filenames in os.walk(repo / old_dir):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and
+                                 not (Path(dirpath, d, "__init__.py").is_file() and
+                                      _rel(Path(dirpath, d, "__init__.py"), repo) in modules))
+            for name in sorted(filenames):
+                rel = _rel(Path(dirpath, name), repo)
+                if rel not in modules and not name.endswith((".pyc", ".pyo")):
+                    out.append((rel, new_dir + rel[len(old_dir):]))
+    return out
+
+
 def _graph_importers(graph: Any, moved: set[str], repo: Path) -> set[str]:
     root_dir = Path(graph.root)
     return {_rel((root_dir / graph.modules[site.importer].path).resolve(), repo)
@@ -166,7 +189,8 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
     importers |= _text_importers(repo, roots, package_dir, {f.old_path for f in files} | importers)
     source_root = (Path(graph.root) / graph.source_roots[0]).resolve()
     return ExtractionPlan(package, import_name, package_dir, _rel(source_root, repo), moves, tuple(files),
-                          tuple(sorted(importers)), mode, f"extract.{package}")
+                          tuple(sorted(importers)), mode, f"extract.{package}",
+                          data_files=tuple(_data_files(repo, files)))
 
 
 def mentions(source: str, names: list[str]) -> bool:

@@ -28,6 +28,12 @@ class Finding:
     site: ImportSite | None = None
 
 
+def finding_at(ctx: CheckContext, site: ImportSite, *, rule: str, key: str, message: str, fix: str) -> Finding:
+    """A finding that points at an import site: the importing module's file and the line."""
+    return Finding(rule=rule, key=key, message=message, fix=fix, path=ctx.graph.modules[site.importer].path,
+                   line=site.line, site=site)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vsmctl.check.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules.base import CheckContext, Finding, Rule, finding_at
 
 ID = "undeclared-dependency"
 
@@ -16,15 +16,8 @@ def check(ctx: CheckContext) -> list[Finding]:
         else:
             fix = f"add {v.target} to {v.source}'s depends_on in the roadmap, or remove the import"
         for site in v.sites:
-            findings.append(Finding(
-                rule=ID,
-                key=f"{ID}:{site.importer}->{site.imported}",
-                message=f"{site.importer} imports {site.imported}: {v.message}",
-                fix=fix,
-                path=ctx.graph.modules[site.importer].path,
-                line=site.line,
-                site=site,
-            ))
+            findings.append(finding_at(ctx, site, rule=ID, key=f"{ID}:{site.importer}->{site.imported}",
+                                       message=f"{site.importer} imports {site.imported}: {v.message}", fix=fix))
     return findings
 
 

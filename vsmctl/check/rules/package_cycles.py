@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from vsmctl.check.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules.base import CheckContext, Finding, Rule, finding_at
 
 ID = "package-cycle"
 
@@ -49,14 +49,10 @@ def check(ctx: CheckContext) -> list[Finding]:
         site = edge.sites[0]
         others = len(breakers) - 1
         also = f" (with the {others} other edge(s) reported here the package graph becomes acyclic)" if others else ""
-        findings.append(Finding(
-            rule=ID,
-            key=f"{ID}:{a}->{b}",
+        findings.append(finding_at(
+            ctx, site, rule=ID, key=f"{ID}:{a}->{b}",
             message=f"{a} → {b} closes a package cycle: {' → '.join(_cycle_through(adj, a, b))}",
             fix=f"remove or invert {a} → {b} ({edge.weight} import(s)){also}",
-            path=ctx.graph.modules[site.importer].path,
-            line=site.line,
-            site=site,
         ))
     return findings
 

@@ -3,7 +3,7 @@ the package's declared `interface`."""
 
 from __future__ import annotations
 
-from vsmctl.check.rules.base import CheckContext, Finding, Rule
+from vsmctl.check.rules.base import CheckContext, Finding, Rule, finding_at
 from vsmctl.roadmap.patterns import matches
 
 ID = "private-module"
@@ -35,10 +35,9 @@ def check(ctx: CheckContext) -> list[Finding]:
             fix = f"import it through {target}'s interface, or add the module to its interface in the roadmap"
         else:
             continue
-        findings.append(Finding(
-            rule=ID, key=f"{ID}:{site.importer}->{site.imported}",
-            message=f"{site.importer} ({source}) imports {site.imported}: {why}",
-            fix=fix, path=ctx.graph.modules[site.importer].path, line=site.line, site=site,
+        findings.append(finding_at(
+            ctx, site, rule=ID, key=f"{ID}:{site.importer}->{site.imported}",
+            message=f"{site.importer} ({source}) imports {site.imported}: {why}", fix=fix,
         ))
     return findings
 

@@ -98,15 +98,20 @@ class PythonBackend:
                 raise InputError(f"{f.old_path}: cannot be read")
             atomic_write_text(tree / f.new_path, new)
             report.changed_files.append(f.new_path)
+        for old, new_path in plan.data_files:  # package data and modules that are not identifiers
+            (tree / new_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(tree / old, tree / new_path)
+            report.changed_files.append(new_path)
         report.merge(distribution.module_tests(tree, plan))
         report.merge(distribution.declare_dependencies(tree, plan))
         if keep_old:
             return report
-        for f in plan.files:
-            (tree / f.old_path).unlink()
-            report.changed_files.append(f.old_path)
+        old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
+        for rel in old_paths:
+            (tree / rel).unlink()
+            report.changed_files.append(rel)
         self.rewrite_references(tree, plan, report)
-        _prune_empty_dirs(tree, [f.old_path for f in plan.files])
+        _prune_empty_dirs(tree, old_paths)
         return report
 
     # --- shims ---------------------------------------------------------------------------------
@@ -170,19 +175,27 @@ class PythonBackend:
                 if not f.is_package:
                     (tree / legacy_path(f.old_path)).unlink(missing_ok=True)
             (tree / plan.package_dir / plan.import_name / "adapters.py").unlink(missing_ok=True)
-        for f in plan.files:
-            (tree / f.old_path).unlink(missing_ok=True)
-            report.changed_files.append(f.old_path)
-        _prune_empty_dirs(tree, [f.old_path for f in plan.files])
+        old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
+        for rel in old_paths:
+            (tree / rel).unlink(missing_ok=True)
+            report.changed_files.append(rel)
+        _prune_empty_dirs(tree, old_paths)
         return report
 
 
 def _prune_empty_dirs(tree: Path, rel_files: list[str]) -> None:
-    for folder in sorted({(tree / r).parent for r in rel_files}, key=lambda p: -len(p.parts)):
-        cache = folder / "__pycache__"
-        if cache.is_dir():
-            shutil.rmtree(cache, ignore_errors=True)
-        if folder.is_dir() and not any(folder.iterdir()):
+    """Folders left empty by the move go, with their caches, up to (and including) the
+    shallowest folder that held a moved file."""
+    folders = {(tree / r).parent for r in rel_files}
+    top = min((len(f.parts) for f in folders), default=0)
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        while len(folder.parts) >= top and folder != tree:
+            cache = folder / "__pycache__"
+            if cache.is_dir():
+                shutil.rmtree(cache, ignore_errors=True)
+            if not folder.is_dir() or any(folder.iterdir()):
+                break
             folder.rmdir()
+            folder = folder.parent
 
 

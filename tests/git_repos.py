@@ -1,0 +1,45 @@
+"""Real git repositories in a folder, for tests and benchmarks (no pytest here, so benchmarks import it too).
+
+A repository has a committer configured, so that vsmctl's own commits (extract, flag) work in it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # GitPython loads with the first repository, not with every test session's conftest
+    import git
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "vsm_monolith"
+ROADMAP = REPO / "roadmap.yaml"
+MONOLITH = "examples/vsm_monolith"  # where the example stands in a repository made by monolith_repo
+TEST_USER = ("Test User", "test@example.com")
+ANALYST = ("Ana Lyst", "ana@example.com")  # the user of the flag tests' workspaces
+
+
+def init_repo(folder: Path, user: tuple[str, str] = TEST_USER) -> git.Repo:
+    """`git init` (branch main) with `user` (name, email) as the committer; nothing committed."""
+    import git
+
+    repo = git.Repo.init(folder, initial_branch="main")
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", user[0])
+        cfg.set_value("user", "email", user[1])
+    return repo
+
+
+def monolith_repo(folder: Path, roadmap: str | None = None, user: tuple[str, str] = TEST_USER) -> git.Repo:
+    """A repository with a copy of the example monolith and a roadmap (the bundled one unless its text
+    is given), all in a first commit."""
+    shutil.copytree(EXAMPLE, folder / MONOLITH, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    if roadmap is None:
+        shutil.copy(ROADMAP, folder / "roadmap.yaml")
+    else:
+        (folder / "roadmap.yaml").write_text(roadmap)
+    repo = init_repo(folder, user)
+    repo.git.add(A=True)
+    repo.index.commit("the monolith")
+    return repo
