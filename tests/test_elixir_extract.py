@@ -234,6 +234,16 @@ def test_a_package_that_needs_the_monolith_to_compile_is_refused_naming_the_line
     assert "extract the package of VsmPhoenix.Core.Subsystem first" in result.stderr
 
 
+def test_abstraction_of_a_module_with_a_named_ets_table_is_refused_before_anything_is_written(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    before = tree_hash(repo)
+    result = extract(repo, "subsystem", "vsm-telemetry", "--via", "abstraction")
+    assert result.returncode == 2
+    where = f"{MONOLITH}/lib/vsm_phoenix/telemetry/metrics.ex:26"
+    assert f"{where}: VsmPhoenix.Telemetry.Metrics creates the named ETS table :vsm_metrics" in result.stderr
+    assert tree_hash(repo) == before and git.Repo(repo).active_branch.name == "main"
+
+
 # --- the matrix: a core package, then a subsystem on top of it, in both modes --------------------------
 @MATRIX
 @pytest.mark.parametrize("via", ["strangler", "abstraction"])

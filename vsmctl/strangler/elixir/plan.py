@@ -83,10 +83,36 @@ def check_compile_dependencies(graph: Any, moved: set[str], package: str) -> Non
     for site in graph.imports:
         if site.importer in moved and site.imported in graph.modules and site.imported not in moved \
                 and site.kind in (COMPILE, EXPORT):
-            path = graph.modules[site.importer].path
+            path = graph.display_path(graph.modules[site.importer].path)
             raise InputError(f"{package}: {site.importer} needs {site.imported} while it compiles "
                              f"({path}:{site.line}: {site.text}); the package is compiled before the monolith: "
                              f"extract the package of {site.imported} first")
+
+
+_NAMED_TABLE = re.compile(r":ets\.new\(\s*(:[A-Za-z_][A-Za-z0-9_@]*|@[a-z_][A-Za-z0-9_]*)\s*,[^)]*:named_table")
+
+
+def _fixed_table(text: str, written: str) -> str | None:
+    """The atom a table is named with: written, or a module attribute's (`@table :vsm_metrics`)."""
+    if written.startswith(":"):
+        return written
+    value = re.search(rf"^\s*{re.escape(written)}\s+(:[A-Za-z_][A-Za-z0-9_@]*)\s*$", text, re.M)
+    return value.group(1) if value else None
+
+
+def check_side_by_side(graph: Any, files: dict[str, list[str]], package: str) -> None:
+    """Branch by abstraction runs the legacy and the new implementation at once: a named ETS
+    table with a fixed name would be created twice (the second start crashes)."""
+    for path, names in files.items():
+        text = (Path(graph.root) / path).read_text(encoding="utf-8", errors="replace")
+        found = _NAMED_TABLE.search(text)
+        table = _fixed_table(text, found.group(1)) if found else None
+        if found and table:
+            line = text.count("\n", 0, found.start()) + 1
+            where = f"{graph.display_path(path)}:{line}"
+            raise InputError(f"{package}: {where}: {names[0]} creates the named ETS table {table}; both "
+                             "implementations would create it: extract with --via strangler, or name the "
+                             "table after its module (__MODULE__) first")
 
 
 def _new_path(package_dir: str, old_rel: str, old_module: str, new_module: str) -> str:
@@ -134,7 +160,10 @@ def make_elixir_plan(repo: Path, roadmap: Roadmap, target: TargetPackage, graph:
     moves = Moves(_mapping(_prefixes(target, moved), namespace))
     root_dir = Path(graph.root)
     files = []
-    for path, names in _files(graph, moved, assignment, target.name).items():
+    by_file = _files(graph, moved, assignment, target.name)
+    if mode == "abstraction":
+        check_side_by_side(graph, by_file, target.name)
+    for path, names in by_file.items():
         primary = names[0]
         new_module = moves.new_name(primary) or primary
         old_rel = _rel((root_dir / path).resolve(), repo)
