@@ -13,6 +13,8 @@ from vsmctl.roadmap.model import Roadmap, TargetPackage
 from vsmctl.roadmap.patterns import assign
 from vsmctl.strangler.moves import Moves
 
+# Languages whose extraction plan is not Python's: files move rather than modules (Elixir).
+PLANNERS = {"elixir": "vsmctl.strangler.elixir.plan:make_elixir_plan"}
 SKIP_DIRS = {".git", ".vsm", "__pycache__", ".venv", "venv", "node_modules", ".ci-venv", ".tox", "build", "dist"}
 
 
@@ -174,10 +176,13 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
     repo = repo.resolve()
     package_dir = package_dir_for(repo, target)
     graph, _ = load_graph(monolith, use_cache=False)
-    if graph.language == "elixir":
-        from vsmctl.strangler.elixir.plan import make_elixir_plan
+    if graph.language in PLANNERS:  # another language plans its own way (named, as BACKENDS are)
+        import importlib
 
-        return make_elixir_plan(repo, roadmap, target, graph, monolith, package_dir, mode)
+        module_name, _, function = PLANNERS[graph.language].partition(":")
+        planner = getattr(importlib.import_module(module_name), function)
+        planned: ExtractionPlan = planner(repo, roadmap, target, graph, monolith, package_dir, mode)
+        return planned
     moved = {m for m, p in assign(roadmap, graph.modules).package_of.items() if p == package}
     if not moved:
         raise InputError(f"{package}: its patterns match no module of {monolith}")
