@@ -415,7 +415,7 @@ def test_an_ignored_vsm_folder_is_handled(fast_repo_template, tmp_path):
     result = extract(repo, "subsystem", KILL_PACKAGE, "--via", "abstraction")
     assert result.returncode == 0, result.stderr
     tracked = r.git.ls_files(".vsm").split()
-    assert tracked == [".vsm/events.jsonl", ".vsm/flags.json"]
+    assert tracked == [".vsm/events.jsonl", ".vsm/flags.eterm", ".vsm/flags.json"]  # flags.eterm: for Elixir
     assert _status(repo)[0]["status"] == "done"
 
 
@@ -455,7 +455,7 @@ def test_gates_evaluate_to_typed_results(tmp_path):
     assert held(Gates(parallel_run_match=99.9, min_samples=10)) == {"parallel_run": False}  # no observations
     assert held(Gates(violations=0), lambda: 2) == {"violations": False}
     assert held(Gates(violations=2), lambda: 2) == {"violations": True}
-    assert held(Gates(api_compatible=True)) == {"api_compatible": False}  # never claimed unchecked
+    assert held(Gates(api_compatible=True)) == {"api_compatible": False}  # never claimed unchecked (not compared)
 
 
 def test_steps_are_a_registry_of_classes_with_plan_and_apply():

@@ -117,10 +117,14 @@ def _new_violations(name: str) -> Callable[[Path, Path | None], int]:
 
 @app.command("finish")
 def finish(name: str = PACKAGE, roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
-           workspace: Path = WORKSPACE) -> None:
-    """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests)."""
+           workspace: Path = WORKSPACE,
+           allow_breaking: bool = typer.Option(False, "--allow-breaking",
+                                               help="Finish even if the moved code's public API broke.")) -> None:
+    """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests,
+    no breaking change in the moved code's public API)."""
     from vsmctl.strangler import service
 
-    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations(name))
+    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations(name),
+                                allow_breaking)
     typer.echo("\n".join(["gates:", *[f"  {r.name}: {r.detail}" for r in results]]))
     typer.echo(f"{name}: old code removed")

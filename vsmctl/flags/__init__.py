@@ -7,6 +7,7 @@ Importing this costs milliseconds: it pulls in the standard library only. The CL
 from vsmctl.flags.client import Flags
 from vsmctl.flags.evaluation import Evaluation, bucket
 from vsmctl.flags.model import DEFAULT, DISABLED, ERROR, SPLIT, STATIC, TARGETING_MATCH, FlagError
+from vsmctl.flags.targeting import ASGIMiddleware, WSGIMiddleware, current_key, reset_key, set_key, targeting
 
-__all__ = ["DEFAULT", "DISABLED", "ERROR", "SPLIT", "STATIC", "TARGETING_MATCH", "Evaluation", "FlagError",
-           "Flags", "bucket"]
+__all__ = ["DEFAULT", "DISABLED", "ERROR", "SPLIT", "STATIC", "TARGETING_MATCH", "ASGIMiddleware", "Evaluation",
+           "FlagError", "Flags", "WSGIMiddleware", "bucket", "current_key", "reset_key", "set_key", "targeting"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from vsmctl.errors import InputError
 from vsmctl.events import CorruptLogError, Event, EventLog, Repair, now_iso
+from vsmctl.flags import eterm
 from vsmctl.flags.model import FlagError, validate
 from vsmctl.workspace import Workspace, atomic_write_text
 
@@ -144,6 +145,8 @@ class FlagStore:
         doc = {"version": 1, "updated": now_iso(), "last_seq": doc["last_seq"], "log_offset": doc["log_offset"],
                "log_line": doc.get("log_line"), "flags": {k: doc["flags"][k] for k in sorted(doc["flags"])}}
         atomic_write_text(self.workspace.flags_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        # the same flags as Erlang terms, for Elixir on OTP 25 (no JSON parser): see flags/eterm.py
+        atomic_write_text(self.workspace.flags_path.with_name("flags.eterm"), eterm.render(doc["flags"]))
 
     def rebuild(self) -> dict[str, dict[str, Any]]:
         """flags.json anew from the whole log (after it was lost, corrupted or hand-edited)."""

@@ -51,6 +51,7 @@ class Evidence:
     parallel: ParallelFigures | None = None
     parallel_problem: str | None = None  # why there are no figures (no store, no observations)
     violations: int | None = None  # boundary violations still open (None: not counted)
+    api_breaks: tuple[str, ...] | None = None  # the moved code's breaking API changes (None: not compared)
 
 
 def rollout_percent(flag: dict[str, Any] | None) -> float:
@@ -60,7 +61,8 @@ def rollout_percent(flag: dict[str, Any] | None) -> float:
     return float((flag.get("rollout") or {}).get("percent", 0))
 
 
-def evaluate(gates: Gates, evidence: Evidence, now: datetime | None = None) -> tuple[GateResult, ...]:
+def evaluate(gates: Gates, evidence: Evidence, now: datetime | None = None,
+             allow_breaking: bool = False) -> tuple[GateResult, ...]:
     """Every gate the phase asks for, in the roadmap's order of gate kinds."""
     results: list[GateResult] = []
     if gates.tests is not None:
@@ -74,9 +76,18 @@ def evaluate(gates: Gates, evidence: Evidence, now: datetime | None = None) -> t
     if gates.violations is not None:
         results.append(_violations(evidence.violations, gates.violations))
     if gates.api_compatible:
-        results.append(GateResult("api_compatible", False, "vsmctl cannot compare public APIs yet "
-                                  "(griffe's check is not part of it): drop the gate or check by hand"))
+        results.append(_api_compatible(evidence.api_breaks, allow_breaking))
     return tuple(results)
+
+
+def _api_compatible(breaks: tuple[str, ...] | None, allowed: bool) -> GateResult:
+    if breaks is None:
+        return GateResult("api_compatible", False, "the public APIs were not compared (this language's backend "
+                          "has no API check): drop the gate or check by hand")
+    if not breaks:
+        return GateResult("api_compatible", True, "no breaking change in the moved code's public API (griffe)")
+    detail = f"{len(breaks)} breaking change(s) in the moved code's public API: {'; '.join(breaks)}"
+    return GateResult("api_compatible", allowed, detail + (" (allowed: --allow-breaking)" if allowed else ""))
 
 
 def _flag_rollout(evidence: Evidence, needed: float) -> GateResult:

@@ -17,11 +17,12 @@ from typing import Any
 from vsmctl.errors import RoadmapError
 from vsmctl.roadmap.model import APPROACHES, DEFAULT_CATEGORIES, Gates, Phase, Roadmap, TargetPackage
 
-_PACKAGE_KEYS = {"category", "depends_on", "modules", "approach", "description", "path", "interface"}
+_PACKAGE_KEYS = {"category", "depends_on", "modules", "approach", "description", "path", "interface", "namespace"}
 _TOP_KEYS = {"version", "name", "categories", "packages", "phases", "test_command", "monolith", "python",
              "ignore_type_checking_imports"}
 _PHASE_KEYS = {"name", "packages", "description", "gates"}
 # one component of a git branch name, and a Python distribution name: letters, digits, . _ -
+_NAMESPACE = re.compile(r"[A-Z][A-Za-z0-9_]*(?:\.[A-Z][A-Za-z0-9_]*)*")
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_-])?")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -135,8 +136,13 @@ def _package(name: Any, spec: Any, categories: list[str], where: _Where) -> Targ
     if not isinstance(description, str):
         raise where.fail(f"{key}.description", "a string", description)
     depends_on, modules, interface = _package_lists(spec, key, where)
+    namespace = spec.get("namespace")
+    if namespace is not None and not (isinstance(namespace, str) and _NAMESPACE.fullmatch(namespace)):
+        raise where.fail(f"{key}.namespace", "a module name like VsmTelemetry (Elixir: the moved modules' new prefix)",
+                         namespace)
     return TargetPackage(name=name, category=str(category), depends_on=depends_on, modules=modules,
-                         approach=approach, description=description, path=pkg_path, interface=interface)
+                         approach=approach, description=description, path=pkg_path, interface=interface,
+                         namespace=namespace)
 
 
 def _package_lists(spec: dict[str, Any], key: str, where: _Where

@@ -48,6 +48,7 @@ class TargetPackage:
     description: str = ""
     path: str | None = None
     interface: tuple[str, ...] | None = None
+    namespace: str | None = None  # Elixir: the moved modules' new prefix (VsmTelemetry); None keeps names
 
 
 @dataclass(frozen=True)

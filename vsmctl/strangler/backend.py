@@ -15,7 +15,8 @@ from vsmctl.errors import InputError
 from vsmctl.strangler.plan import ExtractionPlan
 from vsmctl.strangler.report import StepReport
 
-BACKENDS = {"python": "vsmctl.strangler.python.backend:PythonBackend"}
+BACKENDS = {"python": "vsmctl.strangler.python.backend:PythonBackend",
+            "elixir": "vsmctl.strangler.elixir.backend:ElixirBackend"}
 
 
 class CodemodBackend(Protocol):

@@ -101,7 +101,8 @@ class GitOps:
     @staticmethod
     def commit(wt: Any, message: str, point: str) -> str:
         # forced: the event log is the record even where a .gitignore lists .vsm/ (its cache stays out)
-        records = [p for p in (".vsm/events.jsonl", ".vsm/flags.json") if (Path(wt.working_tree_dir) / p).exists()]
+        records = [p for p in (".vsm/events.jsonl", ".vsm/flags.json", ".vsm/flags.eterm")
+                   if (Path(wt.working_tree_dir) / p).exists()]
         if records:
             wt.git.add("-f", "--", *records)
         wt.git.commit("-m", message, "--allow-empty", "--no-verify")

@@ -13,6 +13,8 @@ from vsmctl.roadmap.model import Roadmap, TargetPackage
 from vsmctl.roadmap.patterns import assign
 from vsmctl.strangler.moves import Moves
 
+# Languages whose extraction plan is not Python's: files move rather than modules (Elixir).
+PLANNERS = {"elixir": "vsmctl.strangler.elixir.plan:make_elixir_plan"}
 SKIP_DIRS = {".git", ".vsm", "__pycache__", ".venv", "venv", "node_modules", ".ci-venv", ".tox", "build", "dist"}
 
 
@@ -37,6 +39,7 @@ class ExtractionPlan:
     mode: str  # strangler or abstraction
     flag: str
     language: str = "python"  # which codemod backend carries out the steps
+    namespace: str = ""  # Elixir: the new prefix of the moved modules ("" keeps their names)
     # every other file under a moved package (templates, static files, py.typed, modules whose
     # names are not identifiers such as migrations/0001_initial.py): (old path, new path)
     data_files: tuple[tuple[str, str], ...] = ()
@@ -53,6 +56,7 @@ def plan_from_dict(d: dict[str, Any]) -> ExtractionPlan:
                           source_root=d["source_root"], moves=Moves(dict(d["moves"])),
                           files=tuple(MovedFile(**f) for f in d["files"]), importers=tuple(d["importers"]),
                           mode=d["mode"], flag=d["flag"], language=d.get("language", "python"),
+                          namespace=d.get("namespace", ""),
                           data_files=tuple((old, new) for old, new in d.get("data_files", ())))
 
 
@@ -172,6 +176,13 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
     repo = repo.resolve()
     package_dir = package_dir_for(repo, target)
     graph, _ = load_graph(monolith, use_cache=False)
+    if graph.language in PLANNERS:  # another language plans its own way (named, as BACKENDS are)
+        import importlib
+
+        module_name, _, function = PLANNERS[graph.language].partition(":")
+        planner = getattr(importlib.import_module(module_name), function)
+        planned: ExtractionPlan = planner(repo, roadmap, target, graph, monolith, package_dir, mode)
+        return planned
     moved = {m for m, p in assign(roadmap, graph.modules).package_of.items() if p == package}
     if not moved:
         raise InputError(f"{package}: its patterns match no module of {monolith}")
@@ -210,3 +221,11 @@ def module_of_file(plan: ExtractionPlan, rel_path: str) -> tuple[str, bool] | No
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True
     return ".".join(parts), False
+
+
+def current_importers(tree: Path, plan: ExtractionPlan) -> list[str]:
+    """The files that may name the moved modules now: the plan's, and any written since (a file
+    added on the migration branch after the move still imports through a shim)."""
+    skip = {f.old_path for f in plan.files}
+    found = set(plan.importers) | _text_importers(tree, list(plan.moves.mapping), plan.package_dir, skip)
+    return sorted(rel for rel in found if rel not in skip and not rel.rsplit("/", 1)[-1].startswith("_legacy_"))

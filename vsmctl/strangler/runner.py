@@ -21,11 +21,15 @@ from vsmctl.strangler import faults, state
 from vsmctl.strangler.backend import backend_for
 from vsmctl.strangler.gitops import GitOps
 from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
+from vsmctl.strangler.report import StepReport
 from vsmctl.strangler.state import ExtractionState
 from vsmctl.strangler.steps import StepContext, sequence, step
 from vsmctl.strangler.testrun import TestRun, find_interpreter, run_tests
 
 Progress = Callable[[str], None]
+
+
+API_STEPS = ("move", "copy", "abstraction")
 
 
 class StepFailed(CheckFailed):
@@ -117,6 +121,7 @@ class Extraction:
     def _step(self, current: ExtractionState, plan: ExtractionPlan, name: str, total: int, actor: str) -> None:
         number = [*current.steps, "finish"].index(name) + 1
         self.progress(f"step {number}/{total}: {name}")
+        started = time.perf_counter()
         wt = self.git.worktree(current.name, self.git.tip(current.branch), f"step:{name}:after-worktree")
         tree = Path(wt.working_tree_dir)
         report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
@@ -132,15 +137,39 @@ class Extraction:
         origins = ", ".join(f"{m} from {o}" for m, o in sorted(tests.origins.items())) or "nothing to probe"
         self.progress(f"step {number}/{total}: {name}: tests passed in {tests.seconds:.1f} s with "
                       f"{tests.interpreter.describe()}; code under test: {origins}")
+        self._report_strings(number, total, name, report)
+        # only the steps that write the new package's code can change its API (griffe: ~1 s a step on
+        # a large package); finish compares again before anything is removed
+        breaking = self._api_changes(current, plan, tree) if name in API_STEPS else None
+        if breaking is not None:
+            self.progress(f"step {number}/{total}: {name}: public API of the moved code: " + (
+                f"{len(breaking)} breaking change(s) (griffe): " + "; ".join(breaking) if breaking
+                else "no breaking change (griffe)"))
+        self.progress(f"step {number}/{total}: {name}: {time.perf_counter() - started:.1f} s, of which tests "
+                      f"{tests.seconds:.1f} s")
         event = EventLog(tree / ".vsm" / "events.jsonl").append(f"extract.{name}", {
             "package": plan.package, "mode": plan.mode, "step": name, "number": number,
             "files": sorted(set(report.changed_files)), "uncertain_strings": report.uncertain_strings,
             "notes": report.notes, "test_seconds": round(tests.seconds, 3), "python": tests.interpreter.path,
-            "code_under_test": tests.origins}, actor)
+            "code_under_test": tests.origins, "breaking_changes": breaking}, actor)
         commit = self.git.commit(wt, state.message(plan.package, f"step {number}/{total} {name}", plan.mode,
                                                    name, event.id), f"step:{name}:after-commit")
         # only now does the user's checkout change, and the step is done
         self.git.fast_forward(commit, f"step:{name}:after-merge")
+
+    def _api_changes(self, current: ExtractionState, plan: ExtractionPlan, tree: Path) -> list[str] | None:
+        """Breaking changes of the moved code's public API since the base commit (None: this
+        language's backend cannot tell)."""
+        compare = getattr(backend_for(plan.language), "api_changes", None)
+        return None if compare is None else list(compare(self.root, current.base_commit, tree, plan))
+
+    def _report_strings(self, number: int, total: int, name: str, report: StepReport) -> None:
+        """Strings naming moved code: the rewritten ones, and those left for the user (finish waits for them)."""
+        head = f"step {number}/{total}: {name}:"
+        for file, line, old, new in sorted(set(report.rewritten_strings)):
+            self.progress(f"{head} rewrote {file}:{line}: {old} -> {new}")
+        for file, line, value in sorted(set(report.uncertain_strings)):
+            self.progress(f"{head} not sure, left as it is: {file}:{line}: {value} (names moved code)")
 
     def _only_known_failures(self, current: ExtractionState, plan: ExtractionPlan, tests: TestRun) -> bool:
         """pytest: a step passes when no test that passed before the extraction fails now. The
@@ -169,15 +198,26 @@ class Extraction:
             shutil.rmtree(folder, ignore_errors=True)
 
     # --- finishing ----------------------------------------------------------------------------
-    def finish(self, name: str, check_gates: Callable[[ExtractionPlan], list[Any]],
-               actor: str = "vsmctl") -> tuple[ExtractionState, list[Any]]:
+    def finish(self, name: str, check_gates: Callable[[ExtractionPlan, list[str] | None], list[Any]],
+               actor: str = "vsmctl", allow_breaking: bool = False) -> tuple[ExtractionState, list[Any]]:
         current = self.load(name)
         if current.status != "done":
             raise InputError(f"'{name}' is {current.describe()}: only a completed extraction can be finished")
         if self.git.current_branch() != current.branch:
             raise InputError(f"check out {current.branch} first")
         self.git.check_clean()
-        results = check_gates(plan_from_dict(current.plan))
+        plan = plan_from_dict(current.plan)
+        stale = getattr(backend_for(plan.language), "stale_references", None)
+        left = stale(self.root, plan) if stale is not None else []
+        if left:
+            raise CheckFailed("finish would remove modules that these still name (fix them, commit, finish again): "
+                              + "; ".join(f"{file}:{line}: {value}" for file, line, value in left))
+        breaking = self._api_changes(current, plan, self.root)
+        if breaking and not allow_breaking:
+            raise CheckFailed(f"the moved code's public API has {len(breaking)} breaking change(s) since the "
+                              "extraction began (griffe): " + "; ".join(breaking) + "; fix them, or pass "
+                              "--allow-breaking to finish anyway")
+        results = check_gates(plan, breaking)
         with state.running(self.git, name):
             return self._run(name, ["finish"], actor), results
 

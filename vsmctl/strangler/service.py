@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from vsmctl.errors import CheckFailed, InputError
@@ -53,22 +54,24 @@ def phase_gates(roadmap: Roadmap, package: str) -> Gates:
 
 
 def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str = "vsmctl",
-           count_violations: Callable[[Path, Path | None], int] | None = None
+           count_violations: Callable[[Path, Path | None], int] | None = None, allow_breaking: bool = False
            ) -> tuple[ExtractionState, list[GateResult]]:
     """The old code goes, once every gate of the package's phase holds (all unmet ones named)."""
     extraction = Extraction(root)
     roadmap = _roadmap(extraction.root, roadmap_path)
     gates = phase_gates(roadmap, check_name(name))
 
-    def check(plan: ExtractionPlan) -> list[GateResult]:
+    def check(plan: ExtractionPlan, breaking: list[str] | None) -> list[GateResult]:
         count = (lambda: count_violations(extraction.root, roadmap.path)) if count_violations else None
-        results = list(evaluate(gates, gather(extraction.root, plan.flag, gates, count)))
+        evidence = replace(gather(extraction.root, plan.flag, gates, count),
+                           api_breaks=None if breaking is None else tuple(breaking))
+        results = list(evaluate(gates, evidence, allow_breaking=allow_breaking))
         unmet = [r for r in results if not r.held]
         if unmet:
             raise CheckFailed("; ".join(f"gate {r.name}: {r.detail}" for r in unmet))
         return results
 
-    return extraction.finish(check_name(name), check, actor)
+    return extraction.finish(check_name(name), check, actor, allow_breaking)
 
 
 def status(root: Path, name: str | None = None) -> list[ExtractionState]:

@@ -127,6 +127,8 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
     if not command:
         return TestRun(True, "no test command in the roadmap", 0.0, interpreter, {})
     parts = shlex.split(command)
+    if plan.language != "python" and parts:  # the project's own tool (mix) runs the tests, not Python
+        interpreter = Interpreter(shutil.which(parts[0]) or parts[0], "the roadmap's test_command")
     if parts and parts[0] in ("python", "python3"):
         parts[0] = interpreter.path
     pytest = is_pytest(parts)
@@ -134,7 +136,9 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
         junit = Path(scratch) / "junit.xml"
         start = time.perf_counter()
         try:
-            done = subprocess.run([*parts, f"--junitxml={junit}"] if pytest else parts, cwd=tree,
+            # Mix runs in its project's folder (the monolith's); pytest from the repository's root
+            cwd = tree if plan.language == "python" else tree / plan.source_root
+            done = subprocess.run([*parts, f"--junitxml={junit}"] if pytest else parts, cwd=cwd,
                                   env=environment(tree, plan), capture_output=True, text=True, timeout=1800)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start,
@@ -142,7 +146,7 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
         seconds = time.perf_counter() - start
         failed = failed_ids(junit) if pytest and done.returncode in (0, 1) else None
     output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
-    origins = probe(tree, plan, interpreter)
+    origins = probe(tree, plan, interpreter) if plan.language == "python" else {}
     strays = outside(tree, origins)
     if strays:
         where = ", ".join(f"{name} from {origin}" for name, origin in sorted(strays.items()))

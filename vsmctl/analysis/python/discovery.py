@@ -34,12 +34,12 @@ class SourceTree:
     source_root: Path  # the folder that goes on sys.path
     packages: tuple[str, ...]
     files: tuple[SourceFile, ...]
-    problems: tuple[Problem, ...] = ()  # links that lead nowhere, files that are not modules
+    problems: tuple[Problem, ...] = ()  # links that lead nowhere
 
     def fingerprint_rows(self) -> list[str]:
-        # the problems count too: a new 0002_*.py changes no module file, but the report must say it
+        # the problems count too: a new 0002_*.py changes no module file, but the report must name it
         return [f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in self.files] + [
-            f"problem\0{p.path}\0{p.message}" for p in self.problems]
+            f"problem\0{p.path}\0{p.kind}" for p in self.problems]
 
 
 def _is_identifier(name: str) -> bool:
@@ -107,7 +107,6 @@ def discover(path: Path, excludes: tuple[str, ...] = ()) -> SourceTree:
         if walker.enter(str(folder)):
             walker.walk(folder, package, False, "" if prefix == "." else prefix + "/")
     walker.follow_links()
-    walker.report_unnamed()
     return SourceTree(root=root, source_root=source_root, packages=tuple(packages), files=tuple(walker.files),
                       problems=tuple(walker.problems))
 
@@ -131,17 +130,6 @@ class _Walker:
         self.files: list[SourceFile] = []
         self.problems: list[Problem] = []
         self.links: list[tuple[os.DirEntry[str], str, bool, str]] = []  # folder links, followed last
-        self.unnamed: dict[str, list[str]] = {}  # folder (relative) -> its .py files that are no module names
-
-    def report_unnamed(self) -> None:
-        """One problem per folder of .py files whose names are not identifiers (Django or Alembic
-        migrations such as 0001_initial.py, loaded by file name): they are no module of the graph,
-        so their imports are not analysed, and the report says so rather than leave them out unseen."""
-        for folder, names in sorted(self.unnamed.items()):
-            shown = ", ".join(names) if len(names) <= 3 else f"{names[0]}, {names[1]}, ..., {names[-1]}"
-            self.problems.append(Problem(folder, None, "not-a-module-name",
-                                         f"{len(names)} .py file(s) whose names are not Python identifiers "
-                                         f"({shown}): not modules of the graph, their imports are not analysed"))
 
     def follow_links(self) -> None:
         while self.links:
@@ -190,6 +178,20 @@ class _Walker:
                     self._folder(entry, module, in_namespace, rel)
             elif entry.is_symlink() and not os.path.exists(entry.path):
                 self.broken(entry, rel)
+            elif entry.is_dir():
+                self._unnamed_folder(entry.path, rel)
+
+    def _unnamed_folder(self, folder: str, rel: str) -> None:
+        """A folder whose name is not an identifier holds no importable module: each .py file
+        under it is a problem the user sees, never silently missing from the graph."""
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+            below = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+            for name in sorted(n for n in filenames if n.endswith(".py")):
+                path = f"{rel}/{name}" if below == "." else f"{rel}/{below}/{name}"
+                self.problems.append(Problem(path, None, "not-a-module-name",
+                                             f"in folder '{os.path.basename(folder)}', not a Python identifier: "
+                                             "no import can name it; not in the graph"))
 
     def _folder(self, entry: os.DirEntry[str], module: str, in_namespace: bool, rel: str) -> None:
         if not self.enter(entry.path):
@@ -212,8 +214,11 @@ class _Walker:
         elif _is_identifier(stem):
             mod, is_pkg = f"{module}.{stem}", False
         else:
-            folder, _, name = rel.rpartition("/")
-            self.unnamed.setdefault(folder or ".", []).append(name)
+            # e.g. migrations/0001_initial.py: loaded by importlib, never by an import statement
+            self.problems.append(Problem(rel, None, "not-a-module-name",
+                                         f"'{stem}' is not a Python identifier: no import statement can name it "
+                                         "(importlib only, as for migrations); not in the graph, but moved with "
+                                         "its package by extract"))
             return
         st = entry.stat()
         self.files.append(SourceFile(mod, Path(entry.path), rel, is_pkg, in_namespace, st.st_size, st.st_mtime_ns))

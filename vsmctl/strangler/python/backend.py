@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 from vsmctl.errors import InputError
-from vsmctl.strangler.plan import ExtractionPlan, module_of_file
+from vsmctl.strangler.plan import ExtractionPlan, MovedFile, current_importers, module_of_file
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
+from vsmctl.strangler.python.config_refs import rewrite_configs
+from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored_module
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
 from vsmctl.workspace import atomic_write_text
@@ -25,6 +27,14 @@ def _read(path: Path) -> str | None:
 def legacy_path(rel: str) -> str:
     folder, name = rel.rsplit("/", 1)
     return f"{folder}/_legacy_{name}"
+
+
+def legacy_module(f: MovedFile) -> str:
+    """The old code's module name beside its facade: `a._legacy_b`, or `a.pkg._legacy___init__`."""
+    if f.is_package:
+        return f"{f.old_module}._legacy___init__"
+    parent, _, leaf = f.old_module.rpartition(".")
+    return f"{parent}._legacy_{leaf}" if parent else f"_legacy_{leaf}"
 
 
 def _camel(module: str) -> str:
@@ -77,16 +87,36 @@ class PythonBackend:
         report.rewritten_strings.extend((rel, line, old, nw) for line, old, nw in rep.rewritten_strings)
         return new
 
-    def rewrite_references(self, tree: Path, plan: ExtractionPlan, report: StepReport) -> None:
-        """Point every import of the moved modules, anywhere in the repository, at their new home."""
-        for rel in plan.importers:
+    def rewrite_references(self, tree: Path, plan: ExtractionPlan, report: StepReport, write: bool = True) -> None:
+        """Point every import of the moved modules, anywhere in the repository, at their new home;
+        then the configuration files' module references (config_refs)."""
+        for rel in current_importers(tree, plan):
             source = _read(tree / rel)
             if source is None:
                 continue  # gone (moved itself) or not text: nothing to rewrite
             new = self._rewrite(tree, rel, plan, report, source=source)
-            if new is not None and new != source:
+            if write and new is not None and new != source:
                 atomic_write_text(tree / rel, new)
                 report.changed_files.append(rel)
+        configs = rewrite_configs(tree, plan, write)
+        report.changed_files += configs.changed_files
+        report.rewritten_strings += configs.rewritten
+        report.uncertain_strings += configs.uncertain
+
+    @staticmethod
+    def api_changes(repo: Path, base_commit: str, tree: Path, plan: ExtractionPlan) -> list[str]:
+        """The moved code's breaking public-API changes since `base_commit` (griffe)."""
+        from vsmctl.strangler.python.api_compat import breaking_changes
+
+        return [change.describe() for change in breaking_changes(repo, base_commit, tree, plan)]
+
+    def stale_references(self, tree: Path, plan: ExtractionPlan) -> list[tuple[str, int, str]]:
+        """What would still name the old modules after `finish` (which rewrites every certain
+        reference): strings and configuration entries vsmctl cannot be sure of. `finish` refuses
+        while there are any."""
+        report = StepReport()
+        self.rewrite_references(tree, plan, report, write=False)
+        return sorted(set(report.uncertain_strings))
 
     def move_modules(self, tree: Path, plan: ExtractionPlan, keep_old: bool) -> StepReport:
         """The modules at their new home, their own imports following them. With `keep_old`
@@ -136,12 +166,13 @@ class PythonBackend:
                      '"""', "", "from typing import Any, Protocol", ""]
         adapters = ['"""The monolith\'s implementation behind the protocols (until `vsmctl extract finish`)."""', "",
                     "import importlib", "from typing import Any", ""]
-        for f in (f for f in plan.files if not f.is_package):
-            protocol, adapter = self._leaf_abstraction(tree, plan, f.old_path, f.old_module, f.new_module,
-                                                       used.get(f.old_module, []))
+        # packages too: the names an `__init__` defines or re-exports are routed like a leaf module's
+        for f in plan.files:
+            protocol, adapter = self._leaf_abstraction(tree, plan, f, used.get(f.old_module, []))
             protocols += protocol
             adapters += adapter
             report.changed_files += [legacy_path(f.old_path), f.old_path]
+        report.changed_files += vendor_flags_client(tree, plan)
         package_root = tree / plan.package_dir / plan.import_name
         atomic_write_text(package_root / "protocols.py", "\n".join(protocols) + "\n")
         atomic_write_text(package_root / "adapters.py", "\n".join(adapters) + "\n")
@@ -150,18 +181,19 @@ class PythonBackend:
         return report
 
     @staticmethod
-    def _leaf_abstraction(tree: Path, plan: ExtractionPlan, old_path: str, old_module: str, new_module: str,
-                          names: list[str]) -> tuple[list[str], list[str]]:
-        cls = _camel(new_module.split(".", 1)[-1] if "." in new_module else new_module)
-        protocol = ["", f"class {cls}API(Protocol):", f'    """Names the monolith uses from {old_module}."""', ""]
+    def _leaf_abstraction(tree: Path, plan: ExtractionPlan, f: MovedFile, names: list[str]
+                          ) -> tuple[list[str], list[str]]:
+        cls = _camel(f.new_module.split(".", 1)[-1] if "." in f.new_module else f.new_module)
+        protocol = ["", f"class {cls}API(Protocol):", f'    """Names the monolith uses from {f.old_module}."""', ""]
         protocol += [f"    {n}: Any" for n in names] or ["    pass"]
-        legacy_module = old_module.rsplit(".", 1)[0] + "._legacy_" + old_module.rsplit(".", 1)[1]
-        adapter = ["", f"class Legacy{cls}:", f'    """{old_module} as it was in the monolith ({legacy_module})."""',
+        legacy = legacy_module(f)
+        adapter = ["", f"class Legacy{cls}:", f'    """{f.old_module} as it was in the monolith ({legacy})."""',
                    "", "    def __getattr__(self, name: str) -> Any:",
-                   f'        return getattr(importlib.import_module("{legacy_module}"), name)', ""]
-        atomic_write_text(tree / legacy_path(old_path), (tree / old_path).read_text(encoding="utf-8"))
-        atomic_write_text(tree / old_path, FACADE.format(old=old_module, new=new_module, legacy=legacy_module,
-                                                         flag=plan.flag, package=plan.package))
+                   f'        return getattr(importlib.import_module("{legacy}"), name)', ""]
+        atomic_write_text(tree / legacy_path(f.old_path), (tree / f.old_path).read_text(encoding="utf-8"))
+        atomic_write_text(tree / f.old_path, FACADE.format(old=f.old_module, new=f.new_module, legacy=legacy,
+                                                           flag=plan.flag, package=plan.package,
+                                                           runtime=vendored_module(plan)))
         return protocol, adapter
 
     # --- finish --------------------------------------------------------------------------------
@@ -169,16 +201,18 @@ class PythonBackend:
         """Shims (strangler), or facades and legacy modules with every importer rewritten to the new
         package (abstraction)."""
         report = StepReport()
-        if plan.mode == "abstraction":
-            self.rewrite_references(tree, plan, report)
-            for f in plan.files:
-                if not f.is_package:
-                    (tree / legacy_path(f.old_path)).unlink(missing_ok=True)
-            (tree / plan.package_dir / plan.import_name / "adapters.py").unlink(missing_ok=True)
         old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
+        if plan.mode == "abstraction":
+            for f in plan.files:
+                (tree / legacy_path(f.old_path)).unlink(missing_ok=True)
+            package = tree / plan.package_dir / plan.import_name
+            (package / "adapters.py").unlink(missing_ok=True)
+            shutil.rmtree(package / "_vsmctl_flags", ignore_errors=True)  # no facade needs it any more
         for rel in old_paths:
             (tree / rel).unlink(missing_ok=True)
             report.changed_files.append(rel)
+        # after the old files go: anything written since the move that imports through them follows
+        self.rewrite_references(tree, plan, report)
         _prune_empty_dirs(tree, old_paths)
         return report
 

@@ -10,6 +10,7 @@ a source string out, so it is tested on strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,11 @@ from vsmctl.strangler.moves import Moves
 # Calls whose string argument names a module or an attribute path: safe to rewrite.
 CERTAIN_CALLS = {"patch", "mock.patch", "unittest.mock.patch", "import_module", "importlib.import_module",
                  "__import__", "patch.dict", "mock.patch.dict", "monkeypatch.setattr", "monkeypatch.delattr"}
+
+# A string that is a reference and nothing else: an optional entry-point name (`cmd = `), a dotted
+# path, an optional `:attr` (entry points, `uvicorn "a.b:app"`, `[extras]`).
+REFERENCE = re.compile(r"^(?P<pre>\s*[\w.\-]+\s*=\s*)?(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)"
+                       r"(?P<post>:[A-Za-z_][\w.]*(?:\s*\[[^\]]*\])?)?$")
 
 
 @dataclass
@@ -63,6 +69,11 @@ class ImportRewriter(cst.CSTTransformer):
         # strings naming moved modules, by their original node: their lines are looked up once,
         # after the transform, only when there are any (position metadata costs 3x a parse)
         self.strings: list[tuple[cst.SimpleString, str, str | None]] = []  # (node, value, new if rewritten)
+        # framework registries: settings (UPPER_CASE module-level names) and `AppConfig.name`
+        self._scopes: list[str] = []  # "def", "class", "appconfig"
+        # per enclosing assignment: does its value name code for certain? (and the calls around it:
+        # a string passed to a call inside the value is the call's business, not the registry's)
+        self._registry: list[tuple[bool, int]] = []
 
     # --- import a.b / import a.b as c ---------------------------------------------------
     def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
@@ -176,8 +187,46 @@ class ImportRewriter(cst.CSTTransformer):
         self.report.changed = True
         return node.with_changes(relative=[], module=_dotted(target))
 
+    # --- where a string is: settings and app registries name code for certain ------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        bases = [get_full_name_for_node(b.value) or "" for b in node.bases]
+        self._scopes.append("appconfig" if any(b.endswith("AppConfig") for b in bases) else "class")
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self._scopes.pop()
+        return updated
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append("def")
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self._scopes.pop()
+        return updated
+
+    def _is_registry(self, target: cst.BaseExpression) -> bool:
+        name = get_full_name_for_node(target) or ""
+        if not self._scopes:  # a settings module's INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF, ...
+            parts = [part.lower() for part in self.module.split(".")]
+            return name.isupper() and ("settings" in parts[-1] or "settings" in parts[:-1])
+        return self._scopes[-1] == "appconfig" and name == "name"
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._registry.append((self._is_registry(node.target), len(self._calls)))
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
+        self._registry.pop()
+        return updated
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        self._registry.pop()
+        return updated
+
     # --- __all__ naming submodules that moved away -------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._registry.append((any(self._is_registry(t.target) for t in node.targets), len(self._calls)))
+        self._note_all(node)
+
+    def _note_all(self, node: cst.Assign) -> None:
         if not self.is_package or self.new_module != self.module:
             return
         if len(node.targets) != 1 or get_full_name_for_node(node.targets[0].target) != "__all__":
@@ -233,16 +282,21 @@ class ImportRewriter(cst.CSTTransformer):
 
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
         value = updated.evaluated_value
-        if not isinstance(value, str) or "." not in value or " " in value:
+        if not isinstance(value, str) or "." not in value:
             return updated
-        new = self.moves.new_name(value)
-        if new is None:
+        found = REFERENCE.match(value)
+        if found is None:
             return updated
-        if self._calls and self._calls[-1] in CERTAIN_CALLS:
-            quote = updated.quote
+        moved = self.moves.new_name(found["name"])
+        if moved is None:
+            return updated
+        new = f"{found['pre'] or ''}{moved}{found['post'] or ''}"
+        certain = (bool(found["pre"] or found["post"]) or (self._calls and self._calls[-1] in CERTAIN_CALLS)
+                   or (bool(self._registry) and self._registry[-1] == (True, len(self._calls))))
+        if certain and "\\" not in updated.value and updated.quote not in new:
             self.strings.append((original, value, new))
             self.report.changed = True
-            return updated.with_changes(value=f"{updated.prefix}{quote}{new}{quote}")
+            return updated.with_changes(value=f"{updated.prefix}{updated.quote}{new}{updated.quote}")
         self.strings.append((original, value, None))
         return updated
 
@@ -252,6 +306,11 @@ def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = Fa
     """Source in, source out (unchanged text when nothing refers to the moved modules)."""
     if not _may_need_rewrite(source, moves, module, module != (new_module or module)):
         return source, RewriteReport()
+    from vsmctl.strangler.python.import_splice import splice_imports
+
+    spliced = splice_imports(source, moves, module, is_package, new_module or module)
+    if spliced is not None:  # only import statements change: no libcst parse (10x slower)
+        return spliced, RewriteReport(changed=spliced != source)
     rewriter = ImportRewriter(moves, module, is_package, new_module)
     tree = cst.parse_module(source)
     result = tree.visit(rewriter)

@@ -63,23 +63,34 @@ FACADE = '''"""Facade for {old} (`vsmctl extract --via abstraction`, {package}).
 
 Each use routes to the monolith's implementation ({legacy}) or to the extracted one ({new}) by
 the feature flag `{flag}`: `vsmctl flag flip {flag} on` cuts over, `off` rolls back; no deploy.
-Functions switch on every call; classes and constants when they are looked up.
+A request's targeting key (set per request: `with targeting(user_id):`, or the WSGI/ASGI
+middleware of `{runtime}.targeting`) keeps its calls on one side; without a key, the flag's
+rollout percentage is the share of calls routed to the new code. Functions switch on every
+call; classes and constants when they are looked up.
 """
 
 import importlib as _importlib
+import itertools as _itertools
 import os as _os
 
-from vsmctl.flags import Flags as _Flags
+from {runtime} import Flags as _Flags
+from {runtime}.targeting import current_key as _current_key
 
 _FLAG = "{flag}"
 _flags = _Flags.from_workspace(_os.path.dirname(_os.path.abspath(__file__)))
+_calls = _itertools.count()
 
 
 def _implementation():
-    return _importlib.import_module("{new}" if _flags.enabled(_FLAG) else "{legacy}")
+    key = _current_key()
+    if key is None:  # no request key: each call is bucketed on its own, so N% of calls go new
+        key = f"call-{{next(_calls)}}"
+    return _importlib.import_module("{new}" if _flags.enabled(_FLAG, key=key) else "{legacy}")
 
 
 def __getattr__(name):
+    if name.startswith("__") and name.endswith("__") and name != "__all__":
+        raise AttributeError(name)  # the import system's probes (__path__, __file__ ...) are this module's
     value = getattr(_implementation(), name)
     if callable(value) and not isinstance(value, type):
         def routed(*args, **kwargs):

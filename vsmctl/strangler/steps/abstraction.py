@@ -10,8 +10,8 @@ class Abstraction(Step):
     name = "abstraction"
 
     def plan(self, ctx: StepContext) -> list[str]:
-        return [f"facade at {f.old_path}, routed by flag {ctx.plan.flag}" for f in ctx.plan.files
-                if not f.is_package] + [f"create flag {ctx.plan.flag} (off: the monolith's code)"]
+        return [f"facade at {f.old_path}, routed by flag {ctx.plan.flag}" for f in ctx.plan.files] + [
+            f"create flag {ctx.plan.flag} (off: the monolith's code)"]
 
     def apply(self, ctx: StepContext) -> StepReport:
         from vsmctl.events import now_iso

@@ -12,10 +12,13 @@ from vsmctl.strangler.steps.base import Step, StepContext
 REMOTE_PREFIXES = ("git@", "gh:", "gl:")
 
 
-def template_source(template: str | None) -> str:
+TEMPLATES = {"python": "python-package", "elixir": "elixir-package"}
+
+
+def template_source(template: str | None, language: str = "python") -> str:
     from vsmctl.resources import templates_dir
 
-    return template or str(templates_dir() / "python-package")
+    return template or str(templates_dir() / TEMPLATES[language])
 
 
 def _local_config(source: str) -> dict[str, Any] | None:
@@ -36,7 +39,7 @@ class Scaffold(Step):
     name = "scaffold"
 
     def plan(self, ctx: StepContext) -> list[str]:
-        source = template_source(ctx.template)
+        source = template_source(ctx.template, ctx.plan.language)
         if "://" not in source and not source.startswith(REMOTE_PREFIXES):
             if not Path(source).is_dir():
                 raise InputError(f"--template {source}: no such folder (give a copier template folder or a git URL)")
@@ -53,17 +56,38 @@ class Scaffold(Step):
         import copier
 
         plan = ctx.plan
-        source = template_source(ctx.template)
+        source, ref = _resolvable(ctx, template_source(ctx.template, ctx.plan.language))
         try:
-            copier.run_copy(source, str(ctx.tree / plan.package_dir),
+            copier.run_copy(source, str(ctx.tree / plan.package_dir), vcs_ref=ref,
                             data={"package_name": plan.package, "import_name": plan.import_name,
                                   "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0",
-                                  "repo_path": plan.package_dir, "python_version": _python_version(ctx)},
+                                  "repo_path": plan.package_dir, **_language_data(ctx)},
                             defaults=True, quiet=True, overwrite=True, unsafe=False)
         except Exception as exc:  # copier's errors: a bad template path or URL, a template that fails
             raise InputError(f"scaffolding {plan.package} from {source} failed: {exc}") from None
         report = StepReport(changed_files=[plan.package_dir, *_workflows_to_repository_ci(ctx)])
         return report.merge(ctx.backend.declare_package(ctx.tree, plan))
+
+
+def _resolvable(ctx: StepContext, source: str) -> tuple[str, str | None]:
+    """A local folder that is not a git repository is rendered from a tagged copy (template_repo),
+    so that the answers file records a source and commit `copier update` can resolve."""
+    from vsmctl.strangler.template_repo import is_git_repository, versioned_template
+
+    folder = Path(source)
+    if "://" in source or source.startswith(REMOTE_PREFIXES) or not folder.is_dir() or is_git_repository(folder):
+        return source, None
+    repo, tag = versioned_template(ctx.tree, folder)
+    return str(repo), tag
+
+
+def _language_data(ctx: StepContext) -> dict[str, str]:
+    if ctx.plan.language == "elixir":
+        from vsmctl.strangler.elixir.plan import camel
+
+        return {"module_name": ctx.plan.namespace or camel(ctx.plan.package),
+                "elixir_requirement": "~> 1.14"}
+    return {"python_version": _python_version(ctx)}
 
 
 def _python_version(ctx: StepContext) -> str:

@@ -1,0 +1,47 @@
+"""Issue 10, defect 6 (rest): `copier update` works on an extracted package.
+
+The answers file records a template source and commit copier can resolve: the built-in template
+is rendered from a tagged git copy in the monolith's `.git/vsmctl/templates/`. A new template
+version (a new tag there) is then brought into the package by `copier update`.
+"""
+
+import os
+import subprocess
+import sys
+
+import git
+import yaml
+from test_extract import extract, src_layout_project
+
+
+def test_copier_update_brings_a_new_template_version_into_the_package(tmp_path):
+    repo = src_layout_project(tmp_path / "shop")
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    package = repo / "packages" / "shop-billing"
+    answers = yaml.safe_load((package / ".copier-answers.yml").read_text())
+    template = repo / ".git" / "vsmctl" / "templates" / "python-package"
+    assert answers["_src_path"] == str(template) and answers["_commit"].endswith(".post0")
+
+    # a newer template version: a file more, tagged
+    (template / "{{package_dir}}" / "CHANGELOG.md").write_text("# Changes\n")
+    t = git.Repo(template)
+    t.git.add("-A")
+    t.git.commit("-m", "a changelog", env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                                           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+    t.create_tag(answers["_commit"].replace(".post0", ".post1"))
+
+    update = subprocess.run([sys.executable, "-m", "copier", "update", "--defaults", str(package)], cwd=repo,
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "GIT_AUTHOR_NAME": "t"})
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert (package / "CHANGELOG.md").read_text() == "# Changes\n"
+    assert yaml.safe_load((package / ".copier-answers.yml").read_text())["_commit"].endswith(".post1")
+
+
+def test_the_same_template_content_keeps_its_tag(tmp_path):
+    from vsmctl.resources import templates_dir
+    from vsmctl.strangler.template_repo import versioned_template
+
+    repo = src_layout_project(tmp_path / "shop")
+    first = versioned_template(repo, templates_dir() / "python-package")
+    assert versioned_template(repo, templates_dir() / "python-package") == first

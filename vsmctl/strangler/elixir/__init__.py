@@ -1,0 +1,1 @@
+"""Extraction for Elixir monoliths: the codemod backend (CodemodBackend) for Mix projects."""
