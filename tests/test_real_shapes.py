@@ -145,12 +145,11 @@ def test_appconfig_name_follows_the_moved_app(tmp_path):
     assert "name = 'app_email'" in apps, result.stdout + result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: a dotted path in a settings list (INSTALLED_APPS) is "
-                                       "neither rewritten nor shown (only in .vsm/events.jsonl, uncertain_strings); "
-                                       "the move step then fails: ModuleNotFoundError: No module named "
-                                       "'app.plugins.email' (django-otp: 'django_otp.plugins.otp_email')")
 def test_settings_strings_naming_moved_code_are_rewritten_or_shown(tmp_path):
-    repo = make_repo(tmp_path / "repo", DJANGO_SHAPED)
+    # django-otp: INSTALLED_APPS kept 'django_otp.plugins.otp_email', only in the event log (fixed on main)
+    files = {k: v for k, v in DJANGO_SHAPED.items() if "/migrations/" not in k}
+    files["tests/test_app.py"] = DJANGO_SHAPED["tests/test_app.py"].split("\n\n\ndef test_migration_loads")[0] + "\n"
+    repo = make_repo(tmp_path / "repo", files)
     result = extract(repo, "subsystem", "app-email", "--no-shims")
     # today the move step fails: INSTALLED_APPS still names 'app.plugins.email', which no longer exists
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
@@ -241,14 +240,14 @@ SETUPTOOLS_LIB = {
     "src/app/__init__.py": "",
     "src/app/cli.py": "def main():\n    print('ok')\n",
     "src/app/plugins/__init__.py": "",
-    "src/app/plugins/email/__init__.py": "from .send import Sender, send\n",
+    "src/app/plugins/email/__init__.py": "from .send import Sender, deliver\n",
     "src/app/plugins/email/send.py": """
-        def send():
+        def deliver():
             '''Send.
 
             Example::
 
-                from app.plugins.email import send
+                from app.plugins.email import deliver
             '''
             return __name__
 
@@ -256,7 +255,7 @@ SETUPTOOLS_LIB = {
         class Sender:
             pass
         """,
-    "tests/test_send.py": "from app.plugins.email import send\n\n\ndef test_send():\n    assert send()\n",
+    "tests/test_send.py": "from app.plugins.email import deliver\n\n\ndef test_deliver():\n    assert deliver()\n",
 }
 
 
@@ -279,7 +278,7 @@ def test_a_setuptools_monolith_still_imports_its_subpackage_in_a_fresh_venv(tmp_
     result = extract(repo, "subsystem", "app-email")
     assert result.returncode == 0, result.stdout + result.stderr
     python = fresh_venv_python(tmp_path, repo)
-    out = subprocess.run([str(python), "-W", "ignore", "-c", "from app.plugins.email import send; print(send())"],
+    out = subprocess.run([str(python), "-W", "ignore", "-c", "from app.plugins.email import deliver; print(deliver())"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
 
@@ -316,33 +315,32 @@ def abstraction_repo(tmp_path: Path) -> Path:
 
 def where_calls_go(repo: Path, expression: str, calls: int = 200) -> dict[str, int]:
     code = (f"import collections, sys, warnings; warnings.simplefilter('ignore'); sys.path[:0] = ['src', "
-            f"'packages/app-email']\nimport app.plugins.email as e\ns = sys.modules['app.plugins.email.send']\n"
+            f"'packages/app-email']\nimport importlib, app.plugins.email as e\n"
+            f"s = importlib.import_module('app.plugins.email.send')\n"
             f"print(dict(collections.Counter({expression} for _ in range({calls}))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.replace("'", '"'))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 7: the facade calls enabled(FLAG) with no key: at --percent "
-                                       "50 all calls went to the old code (mistune: 1000 of 1000)")
 def test_a_facade_at_half_rollout_serves_both(tmp_path):
+    # mistune: at --percent 50, 1000 of 1000 calls went to the old code (fixed on main)
     repo = abstraction_repo(tmp_path)
     assert run_cli("flag", "flip", "extract.app-email", "on", "--percent", "50", cwd=repo).returncode == 0
-    seen = where_calls_go(repo, "s.send()")
+    seen = where_calls_go(repo, "s.deliver()")
     assert len(seen) == 2, seen
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 7: a class the package __init__ re-exports is bound to the "
-                                       "old code when the package is imported; flipping the flag on does not reach "
-                                       "it (mistune.directives.Admonition)")
 def test_the_package_reexports_follow_the_flag(tmp_path):
+    # mistune: mistune.directives.Admonition stayed the old class after a flip (fixed on main)
     repo = abstraction_repo(tmp_path)
     flip = [sys.executable, "-m", "vsmctl", "flag", "flip", "extract.app-email", "on"]
     code = ("import subprocess, sys, time, warnings; warnings.simplefilter('ignore'); sys.path[:0] = ['src', "
             "'packages/app-email']\nimport app.plugins.email as e\nbefore = e.Sender.__module__\n"
             f"subprocess.run({flip!r}, check=True, capture_output=True)\n"
             "time.sleep(1.5)  # the flags client stats its file once a second\n"
-            "s = sys.modules['app.plugins.email.send']\nprint(before, s.Sender.__module__, e.Sender.__module__)")
+            "s = __import__('importlib').import_module('app.plugins.email.send')\n"
+            "print(before, s.Sender.__module__, e.Sender.__module__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     before, leaf, reexported = out.stdout.split()
@@ -350,22 +348,20 @@ def test_the_package_reexports_follow_the_flag(tmp_path):
     assert reexported == leaf
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 7: the facade imports vsmctl.flags, which the monolith's "
-                                       "own environment does not have (vsmctl installed elsewhere, e.g. pipx): the "
-                                       "abstraction step fails with ModuleNotFoundError: No module named 'vsmctl'")
 def test_abstraction_runs_in_a_monolith_venv_without_vsmctl(tmp_path):
+    # mistune: "ModuleNotFoundError: No module named 'vsmctl'" from the facade (fixed on main)
     files = {k: v for k, v in SETUPTOOLS_LIB.items() if not k.startswith("tests/")}
     files["tests/test_send.py"] = """
         import sys
         import unittest
 
         sys.path[:0] = ["src"]
-        from app.plugins.email import send  # noqa: E402
+        from app.plugins.email import deliver  # noqa: E402
 
 
         class SendTests(unittest.TestCase):
-            def test_send(self):
-                self.assertTrue(send())
+            def test_deliver(self):
+                self.assertTrue(deliver())
         """
     files["tests/__init__.py"] = ""
     repo = make_repo(tmp_path / "repo", files, test_command="python -m unittest -q")
@@ -373,5 +369,17 @@ def test_abstraction_runs_in_a_monolith_venv_without_vsmctl(tmp_path):
     (repo / ".gitignore").write_text(".venv/\n")
     git.Repo(repo).git.add(".gitignore")
     git.Repo(repo).index.commit("ignore the venv")
+    result = extract(repo, "subsystem", "app-email", "--via", "abstraction")
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+
+
+@pytest.mark.xfail(strict=True, reason="the abstraction step turns `from .send import send` in the package __init__ "
+                                       "into the module: `from app.plugins.email import send; send()` -> TypeError: "
+                                       "'module' object is not callable (main fcb3bf9)")
+def test_a_reexported_function_named_like_its_module_stays_a_function(tmp_path):
+    files = {**SETUPTOOLS_LIB, "src/app/plugins/email/__init__.py": "from .send import send\n",
+             "src/app/plugins/email/send.py": "def send():\n    return __name__\n",
+             "tests/test_send.py": "from app.plugins.email import send\n\n\ndef test_send():\n    assert send()\n"}
+    repo = make_repo(tmp_path / "repo", files)
     result = extract(repo, "subsystem", "app-email", "--via", "abstraction")
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
