@@ -118,6 +118,16 @@ class PythonBackend:
         self.rewrite_references(tree, plan, report, write=False)
         return sorted(set(report.uncertain_strings))
 
+    def _rewrite_data_module(self, tree: Path, plan: ExtractionPlan, old: str, new_path: str,
+                             report: StepReport) -> None:
+        found = module_of_file(plan, old)
+        if found is None:
+            return
+        module = found[0]
+        new = self._rewrite(tree, old, plan, report, (module, False), plan.moves.new_name(module) or module)
+        if new is not None and new != _read(tree / new_path):
+            atomic_write_text(tree / new_path, new)
+
     def move_modules(self, tree: Path, plan: ExtractionPlan, keep_old: bool) -> StepReport:
         """The modules at their new home, their own imports following them. With `keep_old`
         (branch by abstraction) the old files stay and importers are left alone."""
@@ -131,6 +141,8 @@ class PythonBackend:
         for old, new_path in plan.data_files:  # package data and modules that are not identifiers
             (tree / new_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(tree / old, tree / new_path)
+            if old.endswith(".py"):  # a migration (0001_initial.py): loaded by name, its imports follow too
+                self._rewrite_data_module(tree, plan, old, new_path, report)
             report.changed_files.append(new_path)
         report.merge(distribution.module_tests(tree, plan))
         report.merge(distribution.declare_dependencies(tree, plan))
