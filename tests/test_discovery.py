@@ -52,3 +52,27 @@ def test_folder_without_packages_is_an_input_error(tree):
     root = tree({"script.py": "print(1)\n"})
     with pytest.raises(InputError, match="holds no Python package"):
         discover(root)
+
+
+
+def test_a_new_file_that_is_no_module_changes_the_fingerprint(tree):
+    # django-otp: a new migration (0002_*.py) must reach the report, not a cached one without it
+    root = tree({"app/__init__.py": "", "app/migrations/__init__.py": "", "app/migrations/0001_a.py": ""})
+    before = discover(root).fingerprint_rows()
+    (root / "app" / "migrations" / "0002_b.py").write_text("")
+    assert discover(root).fingerprint_rows() != before
+
+
+def test_the_cached_report_names_a_new_migration(tree):
+    import json
+
+    from conftest import run_cli
+
+    root = tree({"app/__init__.py": "", "app/models.py": "", "app/migrations/__init__.py": "",
+                 "app/migrations/0001_initial.py": "import app.models\n"})
+    first = run_cli("analyze", "monolith", str(root), "--json", cwd=root)
+    assert first.returncode == 0, first.stderr
+    (root / "app" / "migrations" / "0002_more.py").write_text("")
+    second = json.loads(run_cli("analyze", "monolith", str(root), "--json", cwd=root).stdout)
+    assert {p["path"] for p in second["problems"]} == {"app/migrations/0001_initial.py",
+                                                       "app/migrations/0002_more.py"}
