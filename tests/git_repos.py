@@ -5,6 +5,8 @@ A repository has a committer configured, so that vsmctl's own commits (extract, 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,3 +45,17 @@ def monolith_repo(folder: Path, roadmap: str | None = None, user: tuple[str, str
     repo.git.add(A=True)
     repo.index.commit("the monolith")
     return repo
+
+
+def tree_hash(root: Path, skip: tuple[str, ...] = (".git", "__pycache__", ".pytest_cache")) -> str:
+    """A hash of every file in the working tree (names and bytes) but the folders in `skip`: two
+    trees with the same hash are byte for byte the same (what "rollback is exact" means)."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in skip)
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            digest.update(os.path.relpath(path, root).encode())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()

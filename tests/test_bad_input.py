@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from git_repos import monolith_repo
 
 BAD_ROADMAPS = {
     "not-yaml.yaml": "packages: [unclosed\n",
@@ -254,15 +254,9 @@ def _listing(folder: Path, skip: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    import shutil
-
-    import git
-
     base = tmp_path_factory.mktemp("bad-input")
     repo_dir = base / "repo"
-    shutil.copytree(REPO / "examples" / "vsm_monolith", repo_dir / "examples" / "vsm_monolith",
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    shutil.copy(REPO / "roadmap.yaml", repo_dir / "roadmap.yaml")
+    repo = monolith_repo(repo_dir)
     (repo_dir / "docs-empty").mkdir()
     (repo_dir / "bad").mkdir()
     for name, text in BAD_ROADMAPS.items():
@@ -272,12 +266,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     (repo_dir / "ref.json").write_text(json.dumps({"vsm.s3.audit": "vsm.s3"}))
     (repo_dir / "other.json").write_text(json.dumps({"elsewhere.module": "x"}))
     (repo_dir / "inputs.jsonl").write_text('"1"\n"2"\n')
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
     repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    repo.index.commit("bad inputs")
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     for args in (["flag", "create", "f1", "--owner", "t"], ["flag", "flip", "f1", "on", "--percent", "10"]):
         subprocess.run([sys.executable, "-m", "vsmctl", *args], cwd=repo_dir, env=env, check=True,

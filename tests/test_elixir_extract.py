@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import git
+import git_repos
 import pytest
 import yaml
 from conftest import require_tool, run_cli
@@ -46,19 +47,8 @@ def make_repo(root: Path, namespaces: dict[str, str] | None = None) -> Path:
 
 
 def tree_hash(root: Path) -> str:
-    """A hash of every file in the working tree but .git and Mix's build output (_build, deps),
-    which mix test and mix run in the checkout make (and .gitignore leaves out)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in (".git", "_build", "deps"))
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            digest.update(os.path.relpath(path, root).encode())
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()
+    """Every file's bytes but git's and what mix makes in the checkout (and .gitignore leaves out)."""
+    return git_repos.tree_hash(root, (".git", "_build", "deps"))
 
 
 def extract(repo, *args, env=None):

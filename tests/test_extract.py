@@ -5,7 +5,6 @@ step whose tests fail is undone, so a completed extraction proves the suite was 
 each step.
 """
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,21 +13,9 @@ import sys
 import git
 import pytest
 from conftest import run_cli
+from git_repos import tree_hash
 
 MONOLITH = "examples/vsm_monolith"
-
-
-def tree_hash(root):
-    """A hash of every file in the working tree but .git (and caches)."""
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in (".git", "__pycache__", ".pytest_cache"))
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            digest.update(os.path.relpath(path, root).encode())
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()
 
 
 def extract(repo, *args, env=None):

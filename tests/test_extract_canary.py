@@ -112,3 +112,21 @@ def test_the_asgi_middleware_sets_the_key_for_the_request():
     asyncio.run(wrapped({"type": "http", "headers": [(b"x-targeting-key", b"user-9")]}, None, None))
     asyncio.run(wrapped({"type": "lifespan"}, None, None))
     assert seen == ["user-9", None] and current_key() is None
+
+
+def test_a_name_shadowed_by_its_submodule_is_routed(tmp_path):
+    # mistune-shaped: `from .send import send` in the package, the function and its module share a name
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {
+        "src/shop/billing/__init__.py": "from shop.billing.invoice import total\nfrom .send import send\n",
+        "src/shop/billing/send.py": "def send():\n    return __name__\n",
+        "tests/test_send.py": "from shop.billing import send\n\n\ndef test_send():\n    assert send()\n",
+    })
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "send")
+    result = extract(repo, "subsystem", "shop-billing", "--via", "abstraction")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # as before the facade: the package's `send` is the function, the submodule stays in sys.modules
+    out = _probe(repo, "out = [shop.billing.send(), callable(sys.modules['shop.billing.send'])]")
+    assert out == ["shop.billing._legacy_send", False]

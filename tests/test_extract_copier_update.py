@@ -1,8 +1,8 @@
 """Issue 10, defect 6 (rest): `copier update` works on an extracted package.
 
 The answers file records a template source and commit copier can resolve: the built-in template
-is rendered from a tagged git copy in the monolith's `.git/vsmctl/templates/`. A new template
-version (a new tag there) is then brought into the package by `copier update`.
+is rendered from a tagged git copy in the user's data folder (here VSMCTL_TEMPLATES_HOME). A new
+template version (a new tag there) is then brought into the package by `copier update`.
 """
 
 import os
@@ -16,11 +16,12 @@ from test_extract import extract, src_layout_project
 
 def test_copier_update_brings_a_new_template_version_into_the_package(tmp_path):
     repo = src_layout_project(tmp_path / "shop")
-    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    home = {"VSMCTL_TEMPLATES_HOME": str(tmp_path / "templates")}
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims", env=home)
     assert result.returncode == 0, result.stdout + result.stderr
     package = repo / "packages" / "shop-billing"
     answers = yaml.safe_load((package / ".copier-answers.yml").read_text())
-    template = repo / ".git" / "vsmctl" / "templates" / "python-package"
+    template = tmp_path / "templates" / "python-package"
     assert answers["_src_path"] == str(template) and answers["_commit"].endswith(".post0")
 
     # a newer template version: a file more, tagged
@@ -38,10 +39,11 @@ def test_copier_update_brings_a_new_template_version_into_the_package(tmp_path):
     assert yaml.safe_load((package / ".copier-answers.yml").read_text())["_commit"].endswith(".post1")
 
 
-def test_the_same_template_content_keeps_its_tag(tmp_path):
+def test_the_same_template_content_keeps_its_tag(tmp_path, monkeypatch):
     from vsmctl.resources import templates_dir
     from vsmctl.strangler.template_repo import versioned_template
 
-    repo = src_layout_project(tmp_path / "shop")
-    first = versioned_template(repo, templates_dir() / "python-package")
-    assert versioned_template(repo, templates_dir() / "python-package") == first
+    monkeypatch.setenv("VSMCTL_TEMPLATES_HOME", str(tmp_path))
+    first = versioned_template(templates_dir() / "python-package")
+    assert versioned_template(templates_dir() / "python-package") == first
+    assert first == (tmp_path / "python-package", first[1]) and first[1].endswith(".post0")

@@ -49,3 +49,34 @@ def test_the_cli_reports_them_and_check_does_not_fail_on_them(tmp_path: Path) ->
     (root / "roadmap.yaml").write_text("packages:\n  shop: {category: core, modules: ['shop.**']}\n")
     check = run_cli("check", str(root), "--roadmap", str(root / "roadmap.yaml"), cwd=root)
     assert check.returncode == 0, check.stdout + check.stderr  # a note, not a file whose imports hide
+
+
+def test_a_new_migration_invalidates_the_analysis_cache(tmp_path: Path) -> None:
+    root = _webapp(tmp_path)
+    first = json.loads(run_cli("analyze", "monolith", str(root), "--json").stdout)
+    (root / "shop" / "billing" / "migrations" / "0003_more.py").write_text("")
+    again = json.loads(run_cli("analyze", "monolith", str(root), "--json").stdout)
+    assert len(again["problems"]) == len(first["problems"]) + 1
+
+
+def test_a_moved_migration_imports_the_new_package(tmp_path: Path) -> None:
+    # django-otp: 0001_initial.py imports the app's models by their dotted path
+    import git
+    from test_extract import extract, src_layout_project
+
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {
+        "src/shop/billing/migrations/__init__.py": "",
+        "src/shop/billing/migrations/0001_initial.py": "import shop.billing.invoice\n\n"
+                                                       "DEFAULT = shop.billing.invoice.total\n",
+        "tests/test_migration.py": "import importlib\n\n\ndef test_loads():\n"
+                                   "    m = importlib.import_module('shop_billing.migrations.0001_initial')\n"
+                                   "    assert m.DEFAULT([2]) == 2\n",
+    })
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", "a migration")
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    migration = (repo / "packages/shop-billing/shop_billing/migrations/0001_initial.py").read_text()
+    assert migration == "import shop_billing.invoice\n\nDEFAULT = shop_billing.invoice.total\n"

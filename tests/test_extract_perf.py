@@ -30,6 +30,8 @@ def transform(source, moves, module, is_package=False, new_module=None):
     ("from ..telemetry.metrics import count\nfrom .. import app\n", "vsm.s3.control", "vsm_s3_control.control"),
     ("def f():\n    from vsm.s3.control import run\n    return run\n", "vsm.api.x", None),
     ("x = 'é'; from vsm.s3.audit import Audit\n", "vsm.api.x", None),
+    ('"""Use it.\n\n    >>> from vsm.s3.audit import Audit\n"""\nimport os  # import vsm.s3.control first\n',
+     "vsm.api.x", None),
 ])
 def test_the_splice_gives_the_transform_text(source, module, new_module):
     spliced = splice_imports(source, MOVES, module, False, new_module or module)

@@ -124,3 +124,26 @@ def test_registry_strings_are_certain_only_where_a_framework_reads_them():
     out, _ = rewrite_source('setup(entry_points={"console_scripts": ["inv = shop.billing.cli:main"]})\n'
                             'run("shop.billing.asgi:app")\n', moves, "setup")
     assert '"inv = shop_billing.cli:main"' in out and 'run("shop_billing.asgi:app")' in out
+
+
+def test_imports_shown_in_docstrings_and_comments_follow_and_finish_names_the_rest(tmp_path):
+    # mistune: `from mistune.directives import ...` in a moved module's docstring outlived finish
+    repo = src_layout_project(tmp_path / "shop")
+    write_tree(repo, {"src/shop/billing/invoice.py": '"""Totals.\n\n    >>> from shop.billing.invoice import total\n'
+                                                     '    >>> total([1])\n    1\n"""\n\n\n'
+                                                     'def total(items):  # import shop.billing.invoice to use\n'
+                                                     '    return sum(items)\n'})
+    r = git.Repo(repo)
+    r.git.commit("-am", "a docstring example")
+    assert extract(repo, "subsystem", "shop-billing").returncode == 0
+    moved = (repo / "packages/shop-billing/shop_billing/invoice.py").read_text()
+    assert ">>> from shop_billing.invoice import total" in moved
+    assert "# import shop_billing.invoice to use" in moved
+    # written later in the new package, against the old path: finish names it and waits
+    write_tree(repo, {"packages/shop-billing/shop_billing/extra.py": '"""Use::\n\n    from shop.billing import '
+                                                                      'invoice\n"""\n'})
+    r.git.add("-A")
+    r.git.commit("-m", "more docs")
+    result = extract(repo, "finish", "shop-billing")
+    assert result.returncode == 1
+    assert "packages/shop-billing/shop_billing/extra.py:3: from shop.billing import invoice" in result.stderr

@@ -3,7 +3,10 @@
 copier records the template's source and commit in the package's answers file; `copier update`
 needs both to render the old version again and merge. A plain folder (vsmctl's built-in template,
 or a `--template` folder that is not a git repository) gives neither, so it is copied into a git
-repository under the monolith's `.git/vsmctl/templates/` and tagged with a PEP 440 version
+repository in the user's data folder (`$VSMCTL_TEMPLATES_HOME`, else
+`$XDG_DATA_HOME/vsmctl/templates`, else `~/.local/share/vsmctl/templates`: one path for every
+clone, so an extraction's answers file does not depend on where the repository sits) and tagged
+with a PEP 440 version
 (`<vsmctl version>.post<n>`, increasing, so copier's "latest tag" is the newest): the same content
 (its hash is in the commit message) keeps its tag; changed content (a newer vsmctl) is a new commit
 and tag, which `copier update` brings into the package.
@@ -42,22 +45,42 @@ def is_git_repository(folder: Path) -> bool:
     return (folder / ".git").exists()
 
 
-def versioned_template(tree: Path, source: Path) -> tuple[Path, str]:
-    """The template `source` as a tagged git repository in the monolith's git folder (made or
+def templates_home() -> Path:
+    configured = os.environ.get("VSMCTL_TEMPLATES_HOME")
+    if configured:
+        return Path(configured)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "vsmctl" / "templates"
+
+
+def versioned_template(source: Path) -> tuple[Path, str]:
+    """The template `source` as a tagged git repository in the user's data folder (made or
     brought up to date), and the tag of this content: copier renders from it and records a
     reference it can resolve later."""
+    import fcntl
+
     from vsmctl import __version__
 
-    common = Path(_git(tree, "rev-parse", "--path-format=absolute", "--git-common-dir"))
-    repo = common / "vsmctl" / "templates" / source.name
+    repo = templates_home() / source.name
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    with open(repo.parent / f".{source.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two extractions at once: one makes the commit, the other reuses it
+        return _commit_template(repo, source, __version__)
+
+
+def _commit_template(repo: Path, source: Path, version: str) -> tuple[Path, str]:
     digest = content_hash(source)
     if not is_git_repository(repo):
         repo.mkdir(parents=True, exist_ok=True)
         _git(repo, "init", "-q", "-b", "main")
     tags = _git(repo, "tag", "--list").split()
+    tag = f"{version}.post{len(tags)}"
     if tags and _git(repo, "log", "-1", "--format=%s").endswith(digest):
-        return repo, _git(repo, "describe", "--tags", "--exact-match", "HEAD")
-    tag = f"{__version__}.post{len(tags)}"
+        at_head = _git(repo, "tag", "--points-at", "HEAD").split()
+        if at_head:
+            return repo, at_head[-1]
+        _git(repo, "tag", tag)  # a run stopped between the commit and its tag
+        return repo, tag
     for entry in repo.iterdir():
         if entry.name != ".git":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()

@@ -34,12 +34,12 @@ class SourceTree:
     source_root: Path  # the folder that goes on sys.path
     packages: tuple[str, ...]
     files: tuple[SourceFile, ...]
-    problems: tuple[Problem, ...] = ()  # links that lead nowhere
+    problems: tuple[Problem, ...] = ()  # links that lead nowhere, files that are not modules
 
     def fingerprint_rows(self) -> list[str]:
-        # the problems count too: a new 0002_*.py changes no module file, but the report must name it
+        # the problems count too: a new 0002_*.py changes no module file, but the report must say it
         return [f"{f.rel}\0{f.size}\0{f.mtime_ns}" for f in self.files] + [
-            f"problem\0{p.path}\0{p.kind}" for p in self.problems]
+            f"problem\0{p.path}\0{p.message}" for p in self.problems]
 
 
 def _is_identifier(name: str) -> bool:

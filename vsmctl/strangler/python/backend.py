@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 from vsmctl.errors import InputError
-from vsmctl.strangler.plan import ExtractionPlan, MovedFile, current_importers, module_of_file
+from vsmctl.strangler.plan import ExtractionPlan, MovedFile, current_importers, module_of_file, python_files
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.config_refs import rewrite_configs
+from vsmctl.strangler.python.import_splice import rewrite_import_text
 from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored_module
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
@@ -116,7 +117,35 @@ class PythonBackend:
         while there are any."""
         report = StepReport()
         self.rewrite_references(tree, plan, report, write=False)
-        return sorted(set(report.uncertain_strings))
+        return sorted(set(report.uncertain_strings) | set(self._shown_imports(tree, plan)))
+
+    def _shown_imports(self, tree: Path, plan: ExtractionPlan) -> list[tuple[str, int, str]]:
+        """Import statements in prose (docstrings, comments) that would still name the old modules
+        after finish: anywhere but in the files finish removes, the new package included."""
+        removed = {f.old_path for f in plan.files} | {old for old, _ in plan.data_files} | {
+            f"{plan.package_dir}/{plan.import_name}/adapters.py"}
+        importers = set(current_importers(tree, plan))
+        left = []
+        for path in python_files(tree):
+            rel = path.relative_to(tree).as_posix()
+            text = None if rel in removed or path.name.startswith("_legacy_") else _read(path)
+            if text is None or not any(old in text for old in plan.moves.mapping):
+                continue
+            if rel in importers:  # as finish will leave it
+                text = self._rewrite(tree, rel, plan, StepReport(), source=text) or text
+            left += [(rel, number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
+                     if rewrite_import_text(line, plan.moves) != line]
+        return left
+
+    def _rewrite_data_module(self, tree: Path, plan: ExtractionPlan, old: str, new_path: str,
+                             report: StepReport) -> None:
+        found = module_of_file(plan, old)
+        if found is None:
+            return
+        module = found[0]
+        new = self._rewrite(tree, old, plan, report, (module, False), plan.moves.new_name(module) or module)
+        if new is not None and new != _read(tree / new_path):
+            atomic_write_text(tree / new_path, new)
 
     def move_modules(self, tree: Path, plan: ExtractionPlan, keep_old: bool) -> StepReport:
         """The modules at their new home, their own imports following them. With `keep_old`
@@ -131,6 +160,8 @@ class PythonBackend:
         for old, new_path in plan.data_files:  # package data and modules that are not identifiers
             (tree / new_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(tree / old, tree / new_path)
+            if old.endswith(".py"):  # a migration (0001_initial.py): loaded by name, its imports follow too
+                self._rewrite_data_module(tree, plan, old, new_path, report)
             report.changed_files.append(new_path)
         report.merge(distribution.module_tests(tree, plan))
         report.merge(distribution.declare_dependencies(tree, plan))

@@ -19,6 +19,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from vsmctl.strangler.moves import Moves
+from vsmctl.strangler.python.import_splice import rewrite_import_text
 
 # Calls whose string argument names a module or an attribute path: safe to rewrite.
 CERTAIN_CALLS = {"patch", "mock.patch", "unittest.mock.patch", "import_module", "importlib.import_module",
@@ -280,10 +281,22 @@ class ImportRewriter(cst.CSTTransformer):
         self._calls.pop()
         return updated
 
+    def leave_Comment(self, original: cst.Comment, updated: cst.Comment) -> cst.Comment:
+        new = rewrite_import_text(updated.value, self.moves)
+        if new == updated.value:
+            return updated
+        self.report.changed = True
+        return updated.with_changes(value=new)
+
     def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.SimpleString:
         value = updated.evaluated_value
         if not isinstance(value, str) or "." not in value:
             return updated
+        if "\n" in value or " " in value:  # prose: a docstring's code example follows the move
+            shown = rewrite_import_text(updated.value, self.moves)
+            if shown != updated.value:
+                self.report.changed = True
+                return updated.with_changes(value=shown)
         found = REFERENCE.match(value)
         if found is None:
             return updated

@@ -19,6 +19,28 @@ _FROM = re.compile(r"from[ \t]+(\.*[ \t]*[\w.]*)[ \t]+import\b")
 _REFERENCE_HINT = re.compile(r"^[A-Za-z_][\w.:= \-\[\]]*$")
 
 
+def _prose_pattern(moves: Moves) -> re.Pattern[str]:
+    names = "|".join(re.escape(old) for old in sorted(moves.mapping, key=len, reverse=True))
+    name, name2 = (rf"(?P<{group}>(?:{names})(?:\.\w+)*)" for group in ("name", "name2"))
+    line_start = r"(?:^|(?<=\n)|(?<=>>> )|(?<=\.\.\. )|(?<=# ))"
+    return re.compile(rf"(?P<from>\bfrom[ \t]+){name}(?=[ \t]+import\b)|"
+                      rf"(?P<import>{line_start}[ \t]*import[ \t]+){name2}(?![\w.])")
+
+
+def rewrite_import_text(text: str, moves: Moves) -> str:
+    """Import statements written in prose (a docstring's example, a comment, `>>> import a.b`)
+    pointed at the new home: the code they show is code that must follow the move."""
+    if not any(old in text for old in moves.mapping):
+        return text
+
+    def new(found: re.Match[str]) -> str:
+        prefix = found["from"] if found["from"] is not None else found["import"]
+        name = found["name"] if found["name"] is not None else found["name2"]
+        return prefix + (moves.new_name(name) or name)
+
+    return _prose_pattern(moves).sub(new, text)
+
+
 def _resolve_relative(level: int, module: str | None, current: str, is_package: bool) -> str | None:
     package = current.split(".") if is_package else current.split(".")[:-1]
     keep = len(package) - (level - 1)
@@ -120,7 +142,8 @@ class _Splicer:
         out = self.source
         for start, end, text in sorted(self.edits, reverse=True):
             out = out[:start] + text + out[end:]
-        return out
+        # imports shown in docstrings and comments, as the transform rewrites them (`>>> from a.b import`)
+        return rewrite_import_text(out, self.moves)
 
 
 def splice_imports(source: str, moves: Moves, module: str, is_package: bool, new_module: str) -> str | None:

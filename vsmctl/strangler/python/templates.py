@@ -72,6 +72,8 @@ call; classes and constants when they are looked up.
 import importlib as _importlib
 import itertools as _itertools
 import os as _os
+import sys as _sys
+import types as _types
 
 from {runtime} import Flags as _Flags
 from {runtime}.targeting import current_key as _current_key
@@ -104,4 +106,22 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(dir(_implementation())))
+
+
+class _Routed(_types.ModuleType):
+    """Public names route even when this module holds an attribute of that name: importing a
+    submodule `pkg.send` sets `pkg.send` to the submodule, where the package meant its function."""
+
+    def __getattribute__(self, name):
+        if not name.startswith("_"):
+            try:
+                return __getattr__(name)
+            except AttributeError:
+                pass
+        return super().__getattribute__(name)
+
+
+_sys.modules[__name__].__class__ = _Routed
+# the old code's import-time effects happen as before (a package's __init__ imports its submodules)
+_importlib.import_module("{legacy}")
 '''

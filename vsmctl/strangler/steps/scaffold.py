@@ -77,7 +77,7 @@ def _resolvable(ctx: StepContext, source: str) -> tuple[str, str | None]:
     folder = Path(source)
     if "://" in source or source.startswith(REMOTE_PREFIXES) or not folder.is_dir() or is_git_repository(folder):
         return source, None
-    repo, tag = versioned_template(ctx.tree, folder)
+    repo, tag = versioned_template(folder)
     return str(repo), tag
 
 
