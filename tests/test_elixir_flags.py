@@ -76,3 +76,21 @@ def test_flags_eterm_answers_as_flags_json_does(elixir, tmp_path):
                             ("split", "ruled", "off")) + "}" for k in sample]
     assert got == want
     assert sum("{true" in line for line in got) in range(400, 620)  # about a third inside the split
+
+
+def test_the_erlang_terms_projection_is_written_only_where_elixir_can_read_it(tmp_path):
+    from vsmctl.flags.store import FlagStore
+    from vsmctl.workspace import Workspace
+
+    for name, mix in (("python-only", False), ("with-mix", True)):
+        root = tmp_path / name
+        (root / ".git").mkdir(parents=True)
+        if mix:
+            (root / "apps" / "core").mkdir(parents=True)
+            (root / "apps" / "core" / "mix.exs").write_text("defmodule Core.MixProject do\nend\n")
+        store = FlagStore(Workspace(root))
+        store.change("f", "created", lambda _: {"key": "f", "type": "boolean", "state": "enabled",
+                                                 "variants": {"on": True, "off": False}, "default_variant": "off",
+                                                 "rules": [], "rollout": None}, "tester")
+        assert (root / ".vsm" / "flags.json").is_file()
+        assert (root / ".vsm" / "flags.eterm").is_file() is mix

@@ -402,7 +402,7 @@ def test_an_ignored_vsm_folder_is_handled(fast_repo_template, tmp_path):
     result = extract(repo, "subsystem", KILL_PACKAGE, "--via", "abstraction")
     assert result.returncode == 0, result.stderr
     tracked = r.git.ls_files(".vsm").split()
-    assert tracked == [".vsm/events.jsonl", ".vsm/flags.eterm", ".vsm/flags.json"]  # flags.eterm: for Elixir
+    assert tracked == [".vsm/events.jsonl", ".vsm/flags.json"]  # no flags.eterm: nothing in Elixir reads it here
     assert _status(repo)[0]["status"] == "done"
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from vsmctl.errors import InputError
@@ -145,8 +146,11 @@ class FlagStore:
         doc = {"version": 1, "updated": now_iso(), "last_seq": doc["last_seq"], "log_offset": doc["log_offset"],
                "log_line": doc.get("log_line"), "flags": {k: doc["flags"][k] for k in sorted(doc["flags"])}}
         atomic_write_text(self.workspace.flags_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        # the same flags as Erlang terms, for Elixir on OTP 25 (no JSON parser): see flags/eterm.py
-        atomic_write_text(self.workspace.flags_path.with_name("flags.eterm"), eterm.render(doc["flags"]))
+        # the same flags as Erlang terms, for Elixir on OTP 25 (no JSON parser): see flags/eterm.py; only
+        # where Elixir code can read them, so a Python workspace gains no file to commit
+        terms = self.workspace.flags_path.with_name("flags.eterm")
+        if terms.exists() or _holds_mix_project(self.workspace.root):
+            atomic_write_text(terms, eterm.render(doc["flags"]))
 
     def rebuild(self) -> dict[str, dict[str, Any]]:
         """flags.json anew from the whole log (after it was lost, corrupted or hand-edited)."""
@@ -220,6 +224,11 @@ class FlagStore:
                 raise InputError(f"'{key}' did not exist yet at {target}")
             chosen = before[-1]
         return chosen.data.get("after"), chosen
+
+
+def _holds_mix_project(root: Path) -> bool:
+    """A `mix.exs` at the workspace root or up to two folders down (an umbrella, an example)."""
+    return any(any(root.glob(pattern)) for pattern in ("mix.exs", "*/mix.exs", "*/*/mix.exs"))
 
 
 def _parse_time(text: str) -> datetime:
