@@ -95,6 +95,7 @@ def test_strangler_rewrites_importers_and_shims_old_paths(example_repo):
     assert out.strip() == "True"
 
 
+@MATRIX  # the default run covers rollback and finish through tests/test_roadmap_walk.py
 def test_rollback_to_a_step(example_repo):
     assert extract(example_repo, "subsystem", "vsm-goldrush").returncode == 0
     r = git.Repo(example_repo)
@@ -172,6 +173,7 @@ def test_dry_run_writes_nothing(example_repo):
     assert "vsm/extract/vsm-s3-control" not in [h.name for h in git.Repo(example_repo).heads]
 
 
+@MATRIX  # the default run covers rollback and finish through tests/test_roadmap_walk.py
 def test_finish_removes_old_code_when_gates_hold(example_repo):
     # strangler: the shims go
     assert extract(example_repo, "subsystem", "vsm-goldrush").returncode == 0
@@ -181,6 +183,7 @@ def test_finish_removes_old_code_when_gates_hold(example_repo):
     assert monolith_tests(example_repo).returncode == 0
 
 
+@MATRIX  # the default run covers rollback and finish through tests/test_roadmap_walk.py
 def test_finish_of_an_abstraction_waits_for_the_flag(example_repo):
     # vsm-s4-intelligence is in the Expansion phase: its gate wants the flag at 100%
     assert extract(example_repo, "subsystem", "vsm-s4-intelligence", "--via", "abstraction").returncode == 0
