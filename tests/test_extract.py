@@ -458,6 +458,19 @@ def test_steps_are_a_registry_of_classes_with_plan_and_apply():
 
 
 # --- real project shapes (issue 10) ---------------------------------------------------------------
+def commit_and_extract(repo, files, message):
+    """Add `files` to the project, commit them, and extract shop-billing without shims; the result."""
+    from conftest import write_tree
+
+    write_tree(repo, files)
+    r = git.Repo(repo)
+    r.git.add("-A")
+    r.git.commit("-m", message)
+    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
 def src_layout_project(root, test_command="python -m pytest -q -p no:cacheprovider"):
     """A src-layout project whose tests live outside `monolith:` and turn warnings into errors."""
     from conftest import write_tree
@@ -620,22 +633,16 @@ def test_pre_existing_failures_do_not_fail_a_step_but_new_ones_do(tmp_path):
 def test_the_extracted_package_declares_what_it_needs(tmp_path):
     import tomllib
 
-    from conftest import write_tree
 
     repo = src_layout_project(tmp_path / "shop")
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.10"\n',
                                                        'requires-python = ">=3.10"\ndependencies = ["PyYAML>=6.0"]\n'))
-    write_tree(repo, {
+    commit_and_extract(repo, {
         "src/shop/util.py": "def money(x):\n    return round(x, 2)\n",
         "src/shop/billing/invoice.py": "import json\n\nimport yaml\n\nfrom shop.util import money\n\n\n"
                                        "def total(items):\n    return money(sum(items))\n",
-    })
-    r = git.Repo(repo)
-    r.git.add("-A")
-    r.git.commit("-m", "billing uses yaml and the monolith's util")
-    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
-    assert result.returncode == 0, result.stdout + result.stderr
+    }, "billing uses yaml and the monolith's util")
     new = repo / "packages" / "shop-billing"
     project = tomllib.loads((new / "pyproject.toml").read_text())["project"]
     # the monolith's own specifier for yaml's distribution; the monolith, which the moved code imports
@@ -734,10 +741,9 @@ def test_a_kill_during_rollback_is_finished_by_rolling_back_again(extracted_temp
 
 
 def test_package_data_and_odd_module_names_move_with_the_package(tmp_path):
-    from conftest import write_tree
 
     repo = src_layout_project(tmp_path / "shop")
-    write_tree(repo, {
+    commit_and_extract(repo, {
         "src/shop/billing/py.typed": "",
         "src/shop/billing/README.md": "billing\n",
         "src/shop/billing/templates/email/invoice.txt": "Total: {total}\n",
@@ -748,12 +754,7 @@ def test_package_data_and_odd_module_names_move_with_the_package(tmp_path):
                                       ".read_text().format(total=total)\n",
         "tests/test_render.py": "from shop.billing.render import render\n\n\n"
                                 "def test_render():\n    assert render(3) == 'Total: 3\\n'\n",
-    })
-    r = git.Repo(repo)
-    r.git.add("-A")
-    r.git.commit("-m", "package data and a migration")
-    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
-    assert result.returncode == 0, result.stdout + result.stderr
+    }, "package data and a migration")
     new = repo / "packages" / "shop-billing" / "shop_billing"
     for rel in ("py.typed", "README.md", "templates/email/invoice.txt", "migrations/0001_initial.py"):
         assert (new / rel).is_file(), rel

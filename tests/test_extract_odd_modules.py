@@ -61,22 +61,16 @@ def test_a_new_migration_invalidates_the_analysis_cache(tmp_path: Path) -> None:
 
 def test_a_moved_migration_imports_the_new_package(tmp_path: Path) -> None:
     # django-otp: 0001_initial.py imports the app's models by their dotted path
-    import git
-    from test_extract import extract, src_layout_project
+    from test_extract import commit_and_extract, src_layout_project
 
     repo = src_layout_project(tmp_path / "shop")
-    write_tree(repo, {
+    commit_and_extract(repo, {
         "src/shop/billing/migrations/__init__.py": "",
         "src/shop/billing/migrations/0001_initial.py": "import shop.billing.invoice\n\n"
                                                        "DEFAULT = shop.billing.invoice.total\n",
         "tests/test_migration.py": "import importlib\n\n\ndef test_loads():\n"
                                    "    m = importlib.import_module('shop_billing.migrations.0001_initial')\n"
                                    "    assert m.DEFAULT([2]) == 2\n",
-    })
-    r = git.Repo(repo)
-    r.git.add("-A")
-    r.git.commit("-m", "a migration")
-    result = extract(repo, "subsystem", "shop-billing", "--no-shims")
-    assert result.returncode == 0, result.stdout + result.stderr
+    }, "a migration")
     migration = (repo / "packages/shop-billing/shop_billing/migrations/0001_initial.py").read_text()
     assert migration == "import shop_billing.invoice\n\nDEFAULT = shop_billing.invoice.total\n"
