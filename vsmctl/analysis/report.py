@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -149,6 +149,18 @@ def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = Tru
         except Exception:
             pass  # a read-only workspace: analyze without caching
     return replace(graph, repo_prefix=prefix), False
+
+
+def load_graph_into(path: Path, select: Callable[[list[str]], Collection[str]]) -> ModuleGraph:
+    """The module graph of the monolith at `path` for an extraction's plan: every module, and the
+    import sites into the modules `select` picks from their names. A frontend that can
+    (`build_into`) reads only the files that can import those, and the graph holds only their
+    sites; another builds the whole graph. Never cached: the graph is not whole."""
+    frontend = frontend_for(path)
+    found = frontend.discover(Path(path), ())
+    build_into = getattr(frontend, "build_into", None)
+    graph = build_into(found, select) if build_into is not None else frontend.build(found, None)
+    return replace(graph, repo_prefix=_repo_prefix(found.root, Workspace.at(found.root).root))
 
 
 def _repo_prefix(root: Path, repo_root: Path) -> str:

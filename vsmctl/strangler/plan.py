@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -153,29 +154,48 @@ def _text_importers(repo: Path, roots: list[str], package_dir: str, skip: set[st
     conftest, docs examples, string references); `from parent import leaf` is caught by the parent."""
     from_parent = [re.compile(rf"from\s+{re.escape(parent)}\s+import\b[^\n]*\b{re.escape(leaf)}\b")
                    for parent, _, leaf in (r.rpartition(".") for r in roots) if parent]
+    # either way of naming a root spells its last name: a file without one is not decoded
+    leaves = {root.rpartition(".")[2].encode() for root in roots}
     found = set()
     for path in python_files(repo, exclude=(str(repo / package_dir),)):
         rel = _rel(path, repo)
         if rel in skip:
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if mentions(text, roots) or any(r.search(text) for r in from_parent):
+        text = _text_holding(path, leaves)
+        if text is not None and (mentions(text, roots) or any(r.search(text) for r in from_parent)):
             found.add(rel)
     return found
 
 
+def _text_holding(path: Path, needles: set[bytes]) -> str | None:
+    """The file's text (as `read_text` gives it: UTF-8, universal newlines) if its bytes hold one
+    of `needles`; None when they do not, or it cannot be read as UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not any(needle in data for needle in needles):
+        return None
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        return None
+
+
+def _moved(roadmap: Roadmap, package: str, modules: Iterable[str]) -> set[str]:
+    return {m for m, p in assign(roadmap, modules).package_of.items() if p == package}
+
+
 def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler",
               monolith: Path | None = None) -> ExtractionPlan:
-    from vsmctl.analysis.report import load_graph
+    from vsmctl.analysis.report import load_graph_into
 
     target = _target(roadmap, package)
     monolith = _monolith_dir(repo, roadmap, monolith)
     repo = repo.resolve()
     package_dir = package_dir_for(repo, target)
-    graph, _ = load_graph(monolith, use_cache=False)
+    # only the imports into the moved modules: the files that cannot import them are not read
+    graph = load_graph_into(monolith, lambda names: _moved(roadmap, package, names))
     if graph.language in PLANNERS:  # another language plans its own way (named, as BACKENDS are)
         import importlib
 
@@ -183,7 +203,7 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
         planner = getattr(importlib.import_module(module_name), function)
         planned: ExtractionPlan = planner(repo, roadmap, target, graph, monolith, package_dir, mode)
         return planned
-    moved = {m for m, p in assign(roadmap, graph.modules).package_of.items() if p == package}
+    moved = _moved(roadmap, package, graph.modules)
     if not moved:
         raise InputError(f"{package}: its patterns match no module of {monolith}")
     roots = _roots(moved)

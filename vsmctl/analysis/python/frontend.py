@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from vsmctl.analysis.frontend import Progress, SourceSet
@@ -34,3 +35,12 @@ class PythonFrontend:
         # grimp's own per-file cache is not used: writing it costs more on a cold run than it
         # saves on a warm one, which our whole-graph cache answers without grimp.
         return build_graph(tree, None, progress)
+
+    def build_into(self, found: SourceSet, select: Callable[[list[str]], Collection[str]]) -> ModuleGraph:
+        """Every module, and only the imports into the modules `select` picks from their names:
+        only the files that can import one of those are read (an extraction's plan)."""
+        from vsmctl.analysis.python.graph_builder import build_graph
+
+        tree = found.payload
+        assert isinstance(tree, SourceTree)
+        return build_graph(tree, None, None, into=frozenset(select([f.module for f in tree.files])))

@@ -3,6 +3,9 @@
 grimp skips folders without __init__.py and stops at the first file it cannot parse or decode.
 The first gap is filled per file (only the files that can touch the missing modules are parsed);
 the second makes us scan the whole tree ourselves, so one bad file never hides the rest.
+
+`into` (an extraction's plan) asks only for the imports of some modules: then only the files that
+can import one of them are scanned (see `_ImportersOf`), and the graph holds only those sites.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -32,29 +36,35 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress | None = None) -> ModuleGraph:
+def build_graph(tree: SourceTree, grimp_cache: Path | None, progress: Progress | None = None,
+                into: frozenset[str] | None = None) -> ModuleGraph:
+    """The whole graph; with `into`, every module but only the import sites into those modules
+    (the problems then are those of the files read)."""
     progress = progress or _no_progress
     by_module = {f.module: f for f in tree.files}
     problems: list[Problem] = list(tree.problems)
     sources = _Sources(problems)
+    wanted = _ImportersOf(into, sources) if into is not None else None
 
     progress("building import graph (grimp)", 0, 1)
     sites: list[ImportSite] | None
     try:
-        sites, grimp_modules = _grimp_sites(tree, grimp_cache)
+        sites, grimp_modules = _grimp_sites(tree, grimp_cache, wanted)
         engine = "grimp"
     except _GrimpCannotRead:
         sites, grimp_modules, engine = None, set(), "ast"
     progress("building import graph (grimp)", 1, 1)
 
     if sites is None:
-        sites = _scan_files(list(tree.files), by_module, None, sources, progress)
+        files = [f for f in tree.files if wanted is None or wanted.may_import(f)]
+        sites = _scan_files(files, by_module, into, sources, progress)
     else:
-        sites = [s for s in sites if s.importer in by_module and s.imported in by_module]
+        sites = [s for s in sites if s.importer in by_module and s.imported in by_module and
+                 (into is None or s.imported in into)]
         gaps = {m for m in by_module if m not in grimp_modules}
         if gaps:
             engine = "grimp+ast"
-            sites.extend(_fill_gaps(tree, by_module, gaps, sources, progress))
+            sites.extend(_fill_gaps(tree, by_module, gaps, sources, progress, wanted))
         sites = _classify(sites, by_module, sources, progress)
 
     lines = {m: sources.line_count(f) for m, f in by_module.items()}
@@ -79,6 +89,35 @@ class _GrimpCannotRead(Exception):
     pass
 
 
+class _ImportersOf:
+    """Which files can import one of the modules `into`: the files inside one of their roots (the
+    modules of `into` below no other one), and those whose text holds the last name of a root.
+
+    An import that reaches a module at or below a root R from outside R spells R's last name:
+    absolute ones name the whole path (`import a.R.x`, `from a import R`, `from a.R import x`),
+    and the dots of a relative one climb to a package outside R, from which the path down to the
+    module passes through R (`from ..R.x import y`, `from .. import R`)."""
+
+    def __init__(self, into: frozenset[str], sources: _Sources) -> None:
+        self.into = into
+        self.sources = sources
+        self.roots = {m for m in into if not any(a in into for a in _ancestors(m))}
+        self.needles = {m.rsplit(".", 1)[-1].encode() for m in self.roots}
+
+    def may_import(self, f: SourceFile) -> bool:
+        if f.module in self.roots or any(a in self.roots for a in _ancestors(f.module)):
+            return True
+        data = self.sources.read_bytes(f)
+        return data is not None and any(n in data for n in self.needles)
+
+
+def _ancestors(module: str) -> Iterator[str]:
+    """`a.b.c` -> `a.b`, `a`."""
+    while "." in module:
+        module = module.rpartition(".")[0]
+        yield module
+
+
 @contextlib.contextmanager
 def _on_sys_path(folder: Path, packages: tuple[str, ...]) -> Iterator[None]:
     # grimp locates packages with importlib's finders (it never imports them); make sure it
@@ -96,12 +135,13 @@ def _on_sys_path(folder: Path, packages: tuple[str, ...]) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportSite], set[str]]:
+def _grimp_sites(tree: SourceTree, cache_dir: Path | None,
+                 wanted: _ImportersOf | None = None) -> tuple[list[ImportSite], set[str]]:
     from grimp.exceptions import SourceSyntaxError
 
     with _on_sys_path(tree.source_root, tree.packages):
         try:
-            return _grimp_scan(tree)
+            return _grimp_scan(tree, wanted)
         except (SourceSyntaxError, UnicodeError, ValueError) as exc:
             raise _GrimpCannotRead(str(exc)) from exc
         except (ImportError, AttributeError, TypeError):
@@ -112,25 +152,27 @@ def _grimp_sites(tree: SourceTree, cache_dir: Path | None) -> tuple[list[ImportS
             raise _GrimpCannotRead(str(exc)) from exc
 
 
-def _grimp_scan(tree: SourceTree) -> tuple[list[ImportSite], set[str]]:
+def _grimp_scan(tree: SourceTree, wanted: _ImportersOf | None = None) -> tuple[list[ImportSite], set[str]]:
     """grimp's scanner without its graph: we need every import statement with its line, and
-    asking the assembled graph for them edge by edge costs as much again as the scan.
+    asking the assembled graph for them edge by edge costs as much again as the scan. It scans
+    the files asked for, resolving their imports against every module it found.
 
     grimp walks the files discovery found, not the disk: its own walk follows symbolic links
     without end (`sub/loop -> .`) and stops at the first link that leads nowhere."""
-    from grimp.application import usecases
+    from grimp.application import scanning, usecases
 
-    file_system = _listed_file_system(tree)
-    found = usecases._find_packages(file_system=file_system, package_names=list(tree.packages))
-    by_module = usecases._scan_packages(
-        found_packages=found, file_system=file_system.convert_to_basic(), include_external_packages=False,
-        exclude_type_checking_imports=False, cache_dir=None,
-    )
+    found = usecases._find_packages(file_system=_listed_file_system(tree), package_names=list(tree.packages))
+    module_files = {module_file for package in found for module_file in package.module_files}
+    by_file = {f.module: f for f in tree.files}
+    scanned = module_files if wanted is None else {
+        m for m in module_files if m.module.name not in by_file or wanted.may_import(by_file[m.module.name])}
+    by_module = scanning.scan_imports(scanned, found_packages=found, include_external_packages=False,
+                                      exclude_type_checking_imports=False)
     sites = [
         ImportSite(imp.importer.name, imp.imported.name, int(imp.line_number), str(imp.line_contents).strip())
         for imports in by_module.values() for imp in imports
     ]
-    return sites, {module.name for module in by_module}
+    return sites, {module_file.module.name for module_file in module_files}
 
 
 def _listed_file_system(tree: SourceTree) -> Any:
@@ -213,7 +255,7 @@ class _Sources:
         return 0 if data is None else data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 
 
-def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_targets: set[str] | None,
+def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_targets: AbstractSet[str] | None,
                 sources: _Sources, progress: Progress) -> list[ImportSite]:
     sites = []
     total = len(files)
@@ -241,10 +283,12 @@ def _scan_files(files: list[SourceFile], by_module: dict[str, SourceFile], only_
 
 
 def _fill_gaps(tree: SourceTree, by_module: dict[str, SourceFile], gaps: set[str],
-               sources: _Sources, progress: Progress) -> list[ImportSite]:
+               sources: _Sources, progress: Progress, wanted: _ImportersOf | None = None) -> list[ImportSite]:
     """Imports from and to the modules grimp did not see (folders without __init__.py)."""
-    gap_files = [by_module[m] for m in sorted(gaps)]
-    sites = _scan_files(gap_files, by_module, None, sources, progress)
+    gap_files = [by_module[m] for m in sorted(gaps) if wanted is None or wanted.may_import(by_module[m])]
+    sites = _scan_files(gap_files, by_module, wanted.into if wanted else None, sources, progress)
+    if wanted is not None:
+        gaps = gaps & wanted.into
     # Incoming edges: only files that mention a missing module's last name can import it.
     needles = {m.rsplit(".", 1)[-1].encode() for m in gaps}
     for m in gaps:
@@ -254,7 +298,7 @@ def _fill_gaps(tree: SourceTree, by_module: dict[str, SourceFile], gaps: set[str
         if f.module in gaps:
             continue
         data = sources.read_bytes(f)
-        if data is not None and any(n in data for n in needles):
+        if data is not None and any(n in data for n in needles) and (wanted is None or wanted.may_import(f)):
             candidates.append(f)
     sites.extend(_scan_files(candidates, by_module, gaps, sources, progress))
     return sites
