@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +19,26 @@ VSM_DIR = ".vsm"
 VSM_GITIGNORE = "cache/\nparallel-run.sqlite*\n*.lock\n*.bak\n"  # *.bak: event-log backups (repair-log)
 
 
+# False inside `scratch_writes()`: the writes stay atomic, but are not forced to disk.
+_DURABLE: ContextVar[bool] = ContextVar("vsmctl_durable_writes", default=True)
+
+
+@contextmanager
+def scratch_writes() -> Iterator[None]:
+    """Atomic writes without fsync, for a tree that only feeds a git commit (an extraction step in
+    its migration worktree): git reads the files from the page cache, and after a crash the
+    worktree is rebuilt from the branch, so forcing each file to disk (two fsyncs a file, a
+    hundred files a step) would buy nothing."""
+    token = _DURABLE.set(False)
+    try:
+        yield
+    finally:
+        _DURABLE.reset(token)
+
+
 def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half of one."""
+    """Write `data` to `path` so that readers see the old file or the new one, never half of one
+    (and, outside `scratch_writes()`, the new one once this returns, even after a crash)."""
     path = Path(path)
     if not make_parents and not path.parent.is_dir():
         raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
@@ -34,9 +55,11 @@ def atomic_write_bytes(path: Path, data: bytes, make_parents: bool = True) -> No
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if _DURABLE.get():
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if _DURABLE.get():
+            _fsync_dir(path.parent)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc

@@ -66,14 +66,16 @@ class GitOps:
         import git
 
         path = self.worktree_path(name)
-        if not self._is_own_worktree(path):
+        made = not self._is_own_worktree(path)
+        if made:
             # missing, half made, or another repository's (this one was copied or moved): anew
             shutil.rmtree(path, ignore_errors=True)
             self.repo.git.worktree("prune")
             self.repo.git.worktree("add", "--detach", str(path), commit)
         wt = git.Repo(path)
-        wt.git.reset("--hard", commit)
-        wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
+        if not made:  # a worktree just checked out at `commit` holds nothing else
+            wt.git.reset("--hard", commit)
+            wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
         faults.point(point)
         return wt
 

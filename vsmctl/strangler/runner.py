@@ -25,6 +25,7 @@ from vsmctl.strangler.report import StepReport
 from vsmctl.strangler.state import ExtractionState
 from vsmctl.strangler.steps import StepContext, sequence, step
 from vsmctl.strangler.testrun import TestRun, find_interpreter, run_tests
+from vsmctl.workspace import scratch_writes
 
 Progress = Callable[[str], None]
 
@@ -124,7 +125,8 @@ class Extraction:
         started = time.perf_counter()
         wt = self.git.worktree(current.name, self.git.tip(current.branch), f"step:{name}:after-worktree")
         tree = Path(wt.working_tree_dir)
-        report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
+        with scratch_writes():  # the step is durable as its commit, not file by file
+            report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
         faults.point(f"step:{name}:after-apply")
         self.git.stage(wt, f"step:{name}:after-stage")
         interpreter = find_interpreter(self.root, current.python)
@@ -295,8 +297,9 @@ class Extraction:
         self.git.repo.git.worktree("add", "--detach", str(tree), "HEAD")
         try:
             wt = git.Repo(tree)
-            for name in steps:
-                step(name).apply(StepContext(tree, plan, backend_for(plan.language), template))
+            with scratch_writes():
+                for name in steps:
+                    step(name).apply(StepContext(tree, plan, backend_for(plan.language), template))
             wt.git.add("-A")
             return str(wt.git.diff("--cached", "HEAD", "--stat")) + "\n\n" + str(wt.git.diff("--cached", "HEAD"))
         finally:

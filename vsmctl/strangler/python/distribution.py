@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from vsmctl.strangler.plan import ExtractionPlan, python_files
@@ -55,12 +56,22 @@ def imported_top_names(folder: Path) -> set[str]:
             module = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, OSError, UnicodeDecodeError, ValueError):
             continue
-        for node in ast.walk(module):
+        for node in _statements(module):
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
     return names
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node but expressions (ast.walk less the nodes no import can be in: an expression
+    holds no statement), about a tenth of the nodes."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.expr))
 
 
 def _extracted_packages(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
