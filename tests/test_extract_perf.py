@@ -49,6 +49,22 @@ def test_what_only_the_transform_does_falls_back(source):
     assert splice_imports(source, MOVES, "vsm.api.x", False, "vsm.api.x") is None
 
 
+def test_a_package_whose_all_lists_no_moved_submodule_is_spliced():
+    source = "from .s3.audit import Audit\nfrom . import api\n__all__ = ['Audit', 'api', 'x.s3']\n"
+    spliced = splice_imports(source, MOVES, "vsm", True, "vsm")
+    assert spliced is not None and "from vsm_s3_control.audit import Audit" in spliced
+    assert spliced == transform(source, MOVES, "vsm", True, "vsm")
+
+
+@pytest.mark.parametrize("source", [
+    "from . import s3\n__all__ = ['api', 's3']\n",  # the transform binds s3 from its new home
+    "from . import s3\nif True:\n    __all__ = ('s3',)\n",
+])
+def test_a_package_whose_all_lists_a_moved_submodule_falls_back(source):
+    assert splice_imports(source, MOVES, "vsm", True, "vsm") is None
+    assert "import vsm_s3_control as s3" in transform(source, MOVES, "vsm", True, "vsm")
+
+
 def test_every_file_of_the_example_monolith_agrees():
     compared = 0
     for path in sorted((REPO / "examples" / "vsm_monolith").rglob("*.py")):

@@ -3,8 +3,8 @@
 Most files a move touches only need the module of some `from X import ...` (or `import X as y`)
 changed, which keeps every other byte. `ast` (C speed) finds those statements and their places;
 the module name is replaced in the text. Anything else (`import a.b` whose `a.b.f` uses follow it,
-a statement that takes names from two new homes, strings that name moved code, `__all__` of a
-package whose submodules moved) returns None: the caller runs the full libcst transform, which
+a statement that takes names from two new homes, strings that name moved code, a package's
+`__all__` listing a submodule that moved) returns None: the caller runs the full libcst transform, which
 handles every case. Both give the same text for what this handles (tests/test_extract_perf.py).
 """
 
@@ -131,7 +131,21 @@ class _Splicer:
         if _literals(self.segment(node)[1]) != 1:
             raise _Fallback  # "a.b" "c": the transform judges each part on its own
 
+    def exports(self, node: ast.Assign) -> None:
+        """A package whose `__all__` lists a submodule that moves away gains an import binding it
+        from its new home: the transform writes that (any string element counts, as the
+        transform's list may read it)."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or node.targets[0].id != "__all__":
+            return
+        if not isinstance(node.value, ast.List | ast.Tuple):
+            return
+        for element in node.value.elts:
+            if (isinstance(element, ast.Constant) and isinstance(element.value, str)
+                    and self.moves.new_name(f"{self.module}.{element.value}") is not None):
+                raise _Fallback
+
     def run(self) -> str:
+        exports = self.is_package and self.new_module == self.module
         for node in ast.walk(ast.parse(self.source)):
             if isinstance(node, ast.ImportFrom):
                 self.import_from(node)
@@ -139,6 +153,8 @@ class _Splicer:
                 self.import_(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 self.string(node)
+            elif exports and isinstance(node, ast.Assign):
+                self.exports(node)
         out = self.source
         for start, end, text in sorted(self.edits, reverse=True):
             out = out[:start] + text + out[end:]
@@ -148,8 +164,6 @@ class _Splicer:
 
 def splice_imports(source: str, moves: Moves, module: str, is_package: bool, new_module: str) -> str | None:
     """The rewritten source, or None when only the libcst transform can do it."""
-    if is_package and new_module == module and "__all__" in source:
-        return None
     try:
         return _Splicer(source, moves, module, is_package, new_module).run()
     except (_Fallback, SyntaxError, ValueError, UnicodeError):
