@@ -209,7 +209,7 @@ def test_another_template(fast_repo_template, tmp_path):
     example_repo = _clone(fast_repo_template, tmp_path / "repo")
     template = tmp_path / "org-template"
     shutil.copytree(templates_dir() / "python-package", template)
-    (template / "{{package_dir}}" / "ORG_STANDARD.md").write_text("our starter template\n")
+    (template / "template" / "{{package_dir}}" / "ORG_STANDARD.md").write_text("our starter template\n")
     result = extract(example_repo, "subsystem", "vsm-config", "--template", str(template))
     assert result.returncode == 0, result.stderr
     assert (example_repo / "packages" / "vsm-config" / "ORG_STANDARD.md").read_text() == "our starter template\n"

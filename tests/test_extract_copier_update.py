@@ -25,7 +25,7 @@ def test_copier_update_brings_a_new_template_version_into_the_package(tmp_path):
     assert answers["_src_path"] == str(template) and answers["_commit"].endswith(".post0")
 
     # a newer template version: a file more, tagged
-    (template / "{{package_dir}}" / "CHANGELOG.md").write_text("# Changes\n")
+    (template / "template" / "{{package_dir}}" / "CHANGELOG.md").write_text("# Changes\n")
     t = git.Repo(template)
     t.git.add("-A")
     t.git.commit("-m", "a changelog", env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
