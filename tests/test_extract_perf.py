@@ -78,3 +78,61 @@ def test_every_file_of_the_example_monolith_agrees():
             assert spliced == transform(source, MOVES, module, is_package, new_module), path
             compared += 1
     assert compared > 20
+
+
+BEFORE = '''
+class Engine:
+    """An engine."""
+
+    def __init__(self, speed, *, name="e"):
+        self.speed = speed
+        self.name = name
+
+    def run(self, steps, trace=False):
+        for _ in range(steps):
+            pass
+        return self.speed
+
+
+def helper(a, b=1):
+    return a + b
+
+
+LIMIT = 3
+'''
+AFTER = '''
+class Engine:
+    """An engine."""
+
+    def __init__(self, speed, *, name="e"):
+        self.speed = speed
+
+    def run(self, steps, trace=False, *, depth):
+        return steps * 2
+
+
+LIMIT = 4
+'''
+
+
+def test_griffe_prunes_function_bodies_and_finds_the_same_breaking_changes(tmp_path, monkeypatch):
+    """prune-source (a dependency, griffe's `faster` extra) is in use, and changes nothing the
+    API comparison sees: an attribute set in __init__, a parameter, a removed function."""
+    import griffe
+    from griffe._internal.agents import parser
+
+    assert parser.prune_source is not None
+    for name, text in (("before", BEFORE), ("after", AFTER)):
+        (tmp_path / name / "pkg").mkdir(parents=True)
+        (tmp_path / name / "pkg" / "__init__.py").write_text(text)
+
+    def changes():
+        old, new = (griffe.load("pkg", search_paths=[tmp_path / side], try_relative_path=False)
+                    for side in ("before", "after"))
+        return sorted(f"{b.obj.path} {b.kind.value}" for b in griffe.find_breaking_changes(old, new))
+
+    pruned = changes()
+    monkeypatch.setattr(parser, "prune_source", None)
+    assert pruned == changes()
+    assert pruned == ["pkg.Engine.name Public object was removed", "pkg.Engine.run Parameter was added as required",
+                      "pkg.helper Public object was removed"]
