@@ -136,3 +136,39 @@ def test_griffe_prunes_function_bodies_and_finds_the_same_breaking_changes(tmp_p
     assert pruned == changes()
     assert pruned == ["pkg.Engine.name Public object was removed", "pkg.Engine.run Parameter was added as required",
                       "pkg.helper Public object was removed"]
+
+
+def test_scratch_writes_are_atomic_but_not_forced_to_disk(tmp_path, monkeypatch):
+    import os
+
+    from vsmctl.workspace import atomic_write_text, scratch_writes
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    atomic_write_text(tmp_path / "durable.txt", "a")
+    assert len(synced) == 2  # the file, then its folder
+    with scratch_writes():
+        atomic_write_text(tmp_path / "scratch.txt", "b")
+    assert len(synced) == 2
+    atomic_write_text(tmp_path / "durable.txt", "c")  # durable again after the block
+    assert len(synced) == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["durable.txt", "scratch.txt"]
+    assert (tmp_path / "scratch.txt").read_text() == "b"
+
+
+def test_libraries_load_in_another_thread_and_are_there_after_the_block(tmp_path, monkeypatch):
+    import sys
+    import threading
+
+    from vsmctl.strangler.background_imports import importing
+
+    (tmp_path / "slow_library_for_test.py").write_text(
+        "import threading, time\ntime.sleep(0.2)\nTHREAD = threading.current_thread().name\n")
+    (tmp_path / "broken_library_for_test.py").write_text("raise ImportError('no')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with importing(["broken_library_for_test", "slow_library_for_test"]):
+        assert threading.current_thread() is threading.main_thread()
+    module = sys.modules.pop("slow_library_for_test")
+    assert module.THREAD == "vsmctl-imports"
+    assert "broken_library_for_test" not in sys.modules

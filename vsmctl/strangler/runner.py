@@ -19,6 +19,7 @@ from vsmctl.errors import CheckFailed, InputError
 from vsmctl.events import EventLog
 from vsmctl.strangler import faults, state
 from vsmctl.strangler.backend import backend_for
+from vsmctl.strangler.background_imports import importing
 from vsmctl.strangler.gitops import GitOps
 from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
 from vsmctl.strangler.report import StepReport
@@ -85,7 +86,8 @@ class Extraction:
                 self.git.rename_branch(branch, f"{branch}--rolled-back-{time.strftime('%Y%m%d%H%M%S')}")
             base_branch = self.git.current_branch()
             base_commit = self.git.tip("HEAD")
-            wt = self.git.worktree(plan.package, base_commit, "start:after-worktree")
+            with importing(self._libraries(plan, steps)):  # while git checks out the whole monolith
+                wt = self.git.worktree(plan.package, base_commit, "start:after-worktree")
             event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
                                     "base_branch": base_branch, "base_commit": base_commit,
@@ -98,6 +100,11 @@ class Extraction:
             self.git.create_branch(branch, commit, "start:after-branch")
             self.git.checkout(branch, "start:after-checkout")
             return self._run(plan.package, [], options.actor)
+
+    @staticmethod
+    def _libraries(plan: ExtractionPlan, steps: list[str]) -> list[str]:
+        backend = backend_for(plan.language)
+        return [*getattr(backend, "libraries", ()), *(name for s in steps for name in step(s).libraries)]
 
     def resume(self, name: str, actor: str = "vsmctl") -> ExtractionState:
         current = self.load(name)

@@ -43,6 +43,9 @@ def _camel(module: str) -> str:
 
 
 class PythonBackend:
+    # slow imports of its steps (the API comparison, pyproject edits): see background_imports
+    libraries = ("griffe", "tomlkit")
+
     # --- the new package on the monolith's path ----------------------------------------------
     def declare_package(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         """The monolith depends on the new package, and its tests find it."""

@@ -25,6 +25,8 @@ class StepContext:
 
 class Step:
     name: ClassVar[str]
+    # slow imports of `apply`: loaded while git checks out the worktree (background_imports)
+    libraries: ClassVar[tuple[str, ...]] = ()
 
     def plan(self, ctx: StepContext) -> list[str]:
         """What this step will do, in lines; raises InputError when it cannot be done."""

@@ -37,6 +37,7 @@ def _local_config(source: str) -> dict[str, Any] | None:
 
 class Scaffold(Step):
     name = "scaffold"
+    libraries = ("copier",)
 
     def plan(self, ctx: StepContext) -> list[str]:
         source = template_source(ctx.template, ctx.plan.language)
