@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from vsmctl.analysis.model import (
     Problem,
     edge_kind,
 )
+from vsmctl.gc_pause import gc_paused
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
 from vsmctl.roadmap.patterns import Assignment, assign
@@ -112,22 +111,6 @@ def analyze_monolith(
     with gc_paused():
         graph, cached = load_graph(path, excludes, use_cache, progress, language)
         return build_report(graph, roadmap, cached)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic data.
-
-    An analysis allocates hundreds of thousands of small objects and no reference cycles; the
-    collector's repeated passes over them cost 10-20% of a cold run for nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_graph(path: Path, excludes: tuple[str, ...] = (), use_cache: bool = True,

@@ -17,6 +17,7 @@ from typing import Any
 
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.events import EventLog
+from vsmctl.gc_pause import gc_paused
 from vsmctl.strangler import faults, state
 from vsmctl.strangler.backend import backend_for
 from vsmctl.strangler.background_imports import importing
@@ -132,7 +133,8 @@ class Extraction:
         started = time.perf_counter()
         wt = self.git.worktree(current.name, self.git.tip(current.branch), f"step:{name}:after-worktree")
         tree = Path(wt.working_tree_dir)
-        with scratch_writes():  # the step is durable as its commit, not file by file
+        # the step is durable as its commit, not file by file; its parses make no garbage cycles
+        with scratch_writes(), gc_paused():
             report = step(name).apply(StepContext(tree, plan, backend_for(plan.language), current.template, actor))
         faults.point(f"step:{name}:after-apply")
         self.git.stage(wt, f"step:{name}:after-stage")
@@ -170,7 +172,10 @@ class Extraction:
         """Breaking changes of the moved code's public API since the base commit (None: this
         language's backend cannot tell)."""
         compare = getattr(backend_for(plan.language), "api_changes", None)
-        return None if compare is None else list(compare(self.root, current.base_commit, tree, plan))
+        if compare is None:
+            return None
+        with gc_paused():
+            return list(compare(self.root, current.base_commit, tree, plan))
 
     def _report_strings(self, number: int, total: int, name: str, report: StepReport) -> None:
         """Strings naming moved code: the rewritten ones, and those left for the user (finish waits for them)."""

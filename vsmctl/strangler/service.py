@@ -9,6 +9,7 @@ from pathlib import Path
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.gates.evaluate import GateResult, evaluate
 from vsmctl.gates.evidence import gather
+from vsmctl.gc_pause import gc_paused
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Gates, Roadmap
 from vsmctl.strangler.plan import ExtractionPlan, make_plan
@@ -31,7 +32,8 @@ def plan_extraction(root: Path, name: str, via: str, roadmap_path: Path | None =
     extraction = Extraction(root)
     roadmap = _roadmap(extraction.root, roadmap_path)
     check_name(name)
-    return roadmap, make_plan(extraction.root, roadmap, name, via, monolith)
+    with gc_paused():
+        return roadmap, make_plan(extraction.root, roadmap, name, via, monolith)
 
 
 def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
