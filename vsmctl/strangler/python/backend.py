@@ -7,7 +7,14 @@ import shutil
 from pathlib import Path
 
 from vsmctl.errors import InputError
-from vsmctl.strangler.plan import ExtractionPlan, MovedFile, current_importers, module_of_file, python_files
+from vsmctl.strangler.plan import (
+    ExtractionPlan,
+    MovedFile,
+    current_importers,
+    is_test_module,
+    module_of_file,
+    python_files,
+)
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.config_refs import rewrite_configs
@@ -178,7 +185,13 @@ class PythonBackend:
     # --- shims ---------------------------------------------------------------------------------
     def write_shims(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         report = StepReport()
+        tests = sorted(f.old_module for f in plan.files if is_test_module(f.old_module))
+        if tests:
+            report.notes.append(f"left unshimmed (test modules move with the package; a shim would break "
+                                f"unittest/Django discovery): {', '.join(tests)}")
         for f in plan.files:
+            if is_test_module(f.old_module):
+                continue
             text = (PACKAGE_SHIM if f.is_package else MODULE_SHIM).format(new=f.new_module, old=f.old_module,
                                                                           package=plan.package)
             atomic_write_text(tree / f.old_path, text)
