@@ -18,7 +18,9 @@ from vsmctl.strangler.plan import (
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.config_refs import rewrite_configs
+from vsmctl.strangler.python.doc_refs import doc_references
 from vsmctl.strangler.python.import_splice import rewrite_import_text
+from vsmctl.strangler.python.monolith_dependency import declare_in_monolith
 from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored_module
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
@@ -53,7 +55,7 @@ class PythonBackend:
     # --- the new package on the monolith's path ----------------------------------------------
     def declare_package(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         """The monolith depends on the new package, and its tests find it."""
-        return distribution.declare_in_monolith(tree, plan).merge(self._test_path(tree, plan))
+        return declare_in_monolith(tree, plan).merge(self._test_path(tree, plan))
 
     @staticmethod
     def _test_path(tree: Path, plan: ExtractionPlan) -> StepReport:
@@ -77,6 +79,13 @@ class PythonBackend:
                 break
         return StepReport(notes=[f"no pytest pythonpath to extend: put {plan.package_dir} on PYTHONPATH "
                                  "or pip install -e it"])
+
+    @staticmethod
+    def stamp_version(tree: Path, plan: ExtractionPlan) -> StepReport:
+        """The package's version label from its contents (the runner calls it after every step)."""
+        from vsmctl.strangler.python.package_version import stamp_version
+
+        return stamp_version(tree, plan)
 
     # --- move ----------------------------------------------------------------------------------
     def _rewrite(self, tree: Path, rel: str, plan: ExtractionPlan, report: StepReport,
@@ -172,6 +181,7 @@ class PythonBackend:
             report.changed_files.append(new_path)
         report.merge(distribution.module_tests(tree, plan))
         report.merge(distribution.declare_dependencies(tree, plan))
+        report.doc_references += doc_references(tree, plan)
         if keep_old:
             return report
         old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
@@ -199,6 +209,13 @@ class PythonBackend:
         return report
 
     # --- abstraction ---------------------------------------------------------------------------
+    @staticmethod
+    def abstraction_refusal(tree: Path, plan: ExtractionPlan) -> str | None:
+        """Why this package cannot be served from two places at once (Django models), or None."""
+        from vsmctl.strangler.python.django_models import abstraction_refusal
+
+        return abstraction_refusal(tree, plan)
+
     def write_abstraction(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         """Protocol + adapter in the new package, the old code kept as `_legacy_*`, a facade in its place."""
         from vsmctl.strangler.python.usage import used_names
@@ -258,6 +275,7 @@ class PythonBackend:
         # after the old files go: anything written since the move that imports through them follows
         self.rewrite_references(tree, plan, report)
         _prune_empty_dirs(tree, old_paths)
+        report.doc_references += doc_references(tree, plan)
         return report
 
 
