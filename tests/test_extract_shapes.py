@@ -287,3 +287,17 @@ def test_the_first_extraction_after_analyze_takes_in_vsmctls_gitignore(tmp_path)
     assert extract(repo, "rollback", "app-email").returncode == 0
     assert tree_hash(repo) == before  # the .gitignore is back, untracked, as analyze left it
     assert r.untracked_files == [".vsm/.gitignore"]
+
+
+def test_a_kill_before_the_first_checkout_resumes_with_the_gitignore_taken_in(tmp_path):
+    import signal
+
+    repo = make_repo(tmp_path / "repo", SETUPTOOLS_LIB)
+    assert run_cli("analyze", "monolith", ".", cwd=repo).returncode == 0
+    killed = run_cli("extract", "subsystem", "app-email", cwd=repo, env={"VSMCTL_KILL_AT": "start:after-branch"})
+    assert killed.returncode == -signal.SIGKILL
+    assert git.Repo(repo).active_branch.name == "main"  # the untracked .gitignore is still there
+    result = run_cli("extract", "resume", "app-email", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    r = git.Repo(repo)
+    assert r.active_branch.name == "vsm/extract/app-email" and not r.is_dirty(untracked_files=True)

@@ -123,7 +123,9 @@ class Extraction:
     def _run(self, name: str, extra_steps: list[str], actor: str) -> ExtractionState:
         current = self.load(name)
         if self.git.current_branch() != current.branch:
-            self.git.check_clean()
+            # killed between the start commit and the checkout: the branch holds vsmctl's adopted files
+            for rel in self.git.check_clean(adopt=current.adopted):
+                (self.root / rel).unlink()
             self.git.checkout(current.branch, "run:after-checkout")
         self.git.check_clean()
         plan = plan_from_dict(current.plan)
@@ -233,7 +235,8 @@ class Extraction:
         tree = folder / "tree"
         self.git.repo.git.worktree("add", "--detach", str(tree), current.base_commit)
         try:
-            before = run_tests(tree, current.test_command, plan, find_interpreter(self.root, current.python))
+            before = run_tests(tree, self._test_command or current.test_command, plan,
+                               find_interpreter(self.root, current.python))
             return before.failed or frozenset()
         finally:
             self.git.repo.git.worktree("remove", "--force", str(tree))
@@ -275,7 +278,7 @@ class Extraction:
         current = self.load(name)
         if current.rolled_back:
             raise InputError(f"'{name}' was rolled back already")
-        self.git.check_clean()
+        self.git.check_clean(adopt=current.adopted)  # still untracked (a kill before the checkout): kept
         full = to_step is None or to_step == current.steps[0]
         target = current.start_commit if full else self._before(current, str(to_step))
         self._refuse_dropping_user_commits(current, target, force)
