@@ -270,9 +270,9 @@ def phase_gates(root: Path, roadmap_path: Path | None = None, phase: str | None 
 
 def status_to_dict(status: MigrationStatus) -> dict[str, Any]:
     """The JSON document of `roadmap status --json` (version 1)."""
-    from dataclasses import asdict
+    from vsmctl.plain_data import plain
 
-    doc = asdict(status)
+    doc = plain(status)
     for phase, source in zip(doc["phases"], status.phases, strict=True):
         phase["finished"] = source.finished
         for package, pkg in zip(phase["packages"], source.packages, strict=True):
