@@ -165,7 +165,7 @@ def _module_counts(facts: Facts) -> dict[str, int]:
 def _violations_by_package(facts: Facts) -> dict[str, tuple[OpenViolation, ...]]:
     from vsmctl.check.service import package_of_finding
 
-    report, check = facts.analysis.report, facts.analysis.check
+    report, check = facts.analysis.checked, facts.analysis.check
     if report is None or check is None:
         return {}
     new = set(check.new)
@@ -173,8 +173,10 @@ def _violations_by_package(facts: Facts) -> dict[str, tuple[OpenViolation, ...]]
     for finding in check.findings:
         package = package_of_finding(finding, report)
         if package is not None:
+            # moved code lies outside the monolith folder: its path from the repository root
+            path = report.graph.display_path(finding.path) if (finding.path or "").startswith("..") else finding.path
             found.setdefault(package, []).append(
-                OpenViolation(finding.rule, finding.message, finding.path, finding.line, finding in new))
+                OpenViolation(finding.rule, finding.message, path, finding.line, finding in new))
     return {name: tuple(items) for name, items in found.items()}
 
 
