@@ -150,3 +150,17 @@ def test_terminal_and_json_tell_one_story(tree):
         for bound in p["bound"]:
             together = bound.split(" (")[0].split(", ")
             assert set(together) <= set(p["members"])
+
+
+def test_an_import_down_a_layer_counts_half_while_clustering(tree):
+    from vsmctl.analysis.report import load_graph
+    from vsmctl.propose.coupling import across_cycles_halved, import_weights
+
+    root = tree({"app/__init__.py": "", "app/a.py": "import app.b\nimport app.c\n",
+                 "app/b.py": "import app.a\n", "app/c.py": ""})
+    graph, _ = load_graph(root / "app", use_cache=False)
+    weights = import_weights(graph)
+    assert weights[("app.a", "app.b")] == 2.0 and weights[("app.a", "app.c")] == 1.0
+    halved = across_cycles_halved(graph, weights)
+    assert halved[("app.a", "app.b")] == 2.0  # a and b import each other: both ways
+    assert halved[("app.a", "app.c")] == 0.5  # c is below a: one way only
