@@ -111,8 +111,10 @@ def rollback(name: str = PACKAGE,
 def _new_violations(name: str) -> Callable[[Path, Path | None], int]:
     """For the `violations` gate: the new findings of `vsmctl check` in the package's code."""
     from vsmctl.check.service import new_violations_of
+    from vsmctl.strangler.moved import moved_code
+    from vsmctl.strangler.service import status
 
-    return lambda _root, roadmap: new_violations_of(None, roadmap, name)
+    return lambda root, roadmap: new_violations_of(None, roadmap, name, moved_code(root, status(root)))
 
 
 @app.command("finish")

@@ -38,6 +38,9 @@ class GitOps:
     def tip(self, ref: str) -> str:
         return str(self.repo.commit(ref).hexsha)
 
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return bool(self.repo.is_ancestor(self.repo.commit(ancestor), self.repo.commit(descendant)))
+
     def current_branch(self) -> str | None:
         return None if self.repo.head.is_detached else str(self.repo.active_branch.name)
 

@@ -203,9 +203,12 @@ class Extraction:
         current = self.load(name)
         if current.status != "done":
             raise InputError(f"'{name}' is {current.describe()}: only a completed extraction can be finished")
-        if self.git.current_branch() != current.branch:
-            raise InputError(f"check out {current.branch} first")
+        elsewhere = self.git.current_branch() != current.branch
+        if elsewhere:
+            self._can_carry_forward(current)
         self.git.check_clean()
+        if elsewhere:
+            self._carry_forward(current)
         plan = plan_from_dict(current.plan)
         stale = getattr(backend_for(plan.language), "stale_references", None)
         left = stale(self.root, plan) if stale is not None else []
@@ -220,6 +223,22 @@ class Extraction:
         results = check_gates(plan, breaking)
         with state.running(self.git, name):
             return self._run(name, ["finish"], actor), results
+
+    def _can_carry_forward(self, current: ExtractionState) -> None:
+        """Finishing from the branch of an extraction made on top of this one (chained
+        extractions) carries this branch forward; from any other branch, the user must move."""
+        here = self.git.current_branch()
+        if not (here or "").startswith(state.BRANCH_PREFIX) or not self.git.is_ancestor(current.branch, "HEAD"):
+            raise InputError(f"check out {current.branch} first (you are on {here or 'a detached HEAD'}, which does "
+                             f"not hold all of {current.name}'s steps)")
+
+    def _carry_forward(self, current: ExtractionState) -> None:
+        """This branch fast-forwarded to the one checked out (which holds all its steps) and checked
+        out: the finish keeps both extractions."""
+        here = self.git.current_branch()
+        self.git.set_branch(current.branch, self.git.tip("HEAD"), "finish:after-carry-forward")
+        self.git.checkout(current.branch, "finish:after-carry-checkout")
+        self.progress(f"{current.branch} fast-forwarded to {here} (extracted on top of it) and checked out")
 
     # --- rolling back -------------------------------------------------------------------------
     def rollback(self, name: str, to_step: str | None = None, actor: str = "vsmctl", force: bool = False) -> str:
