@@ -31,6 +31,8 @@ EVENTS = 10_000
 OBSERVATIONS = 1_000_000
 BATCH = 1_000  # matches per batch row, as the recorder writes them
 MISMATCH_SHARE = 0.002
+NEW_EVENTS = 100
+NEW_OBSERVATIONS = 10_000
 FAST_TESTS = "python -c \"import sys; sys.exit(0)\""
 
 
@@ -101,8 +103,8 @@ def fill_observations(repo: Path, count: int, experiments: list[str]) -> None:
         rows = []
         for start in range(0, matches, BATCH):
             n = min(BATCH, matches - start)
-            control = array("q", (rng.randint(20_000, 60_000) for _ in range(n)))
-            candidate = array("q", (rng.randint(18_000, 66_000) for _ in range(n)))
+            control = array("q", sorted(rng.randint(20_000, 60_000) for _ in range(n)))  # sorted, as the recorder
+            candidate = array("q", sorted(rng.randint(18_000, 66_000) for _ in range(n)))
             rows.append((name, "candidate", now - 3600 + start, now - 3600 + start + 1, n, control.tobytes(),
                          candidate.tobytes()))
         db.executemany(INSERT_BATCH, rows)
@@ -142,10 +144,16 @@ def main() -> None:
         status_argv = [sys.executable, "-m", "vsmctl", "roadmap", "status", "--json"]
         cache = repo / ".vsm" / "cache" / "roadmap-status.json"
         cold_runs = []
-        for _ in range(args.repeat):  # the first status after the events and observations arrived
+        for _ in range(args.repeat):  # no cache at all (a fresh clone): the whole log and store read
             cache.unlink(missing_ok=True)
             cold_runs.append(run_process(status_argv, repo))
         cold = median_run(cold_runs)
+        fresh_runs = []
+        for _ in range(args.repeat):  # the everyday case: new events and observations since the last status
+            fill_events(repo, NEW_EVENTS)
+            fill_observations(repo, NEW_OBSERVATIONS * len(experiments), experiments)
+            fresh_runs.append(run_process(status_argv, repo))
+        fresh = median_run(fresh_runs)
         status = median_run([run_process(status_argv, repo) for _ in range(args.repeat)])
         helped = median_run([run_process([sys.executable, "-m", "vsmctl", "--help"], repo)
                              for _ in range(args.repeat)])
@@ -156,11 +164,13 @@ def main() -> None:
         by_hand = sum(median_run([run_process([sys.executable, "-m", "vsmctl", *c], repo)
                                   for _ in range(args.repeat)]).seconds for c in by_hand_commands)
         inside = in_process(repo, args.repeat)
-    verdict = "met" if status.seconds < 1 else "NOT met"
+    verdict = "met" if max(status.seconds, fresh.seconds, cold.seconds) < 1 else "NOT met"
     rows = [
-        ("`vsmctl roadmap status --json`, first run (its cache empty: the whole log read, every experiment's "
-         "figures computed)", cold),
-        ("`vsmctl roadmap status --json`, next runs (the cache verified: log prefix hash, store fingerprints)",
+        ("`vsmctl roadmap status --json`, no cache at all (a fresh clone: the whole log read, every "
+         "experiment's figures computed)", cold),
+        (f"`vsmctl roadmap status --json` after {NEW_EVENTS} new events and {NEW_OBSERVATIONS:,} new observations "
+         "per experiment since the last status", fresh),
+        ("`vsmctl roadmap status --json`, nothing new (the cache verified: log prefix hash, store fingerprints)",
          status),
         ("`vsmctl roadmap status --html FILE`, next runs", html),
     ]
@@ -172,7 +182,8 @@ def main() -> None:
         f"{sys.version.split()[0]}, 2 cores. The workspace: the example monolith with the bundled roadmap, two real "
         f"extractions (one per approach), {events:,} events in `.vsm/events.jsonl`, {samples:,} parallel-run "
         f"observations in `.vsm/parallel-run.sqlite` (4 experiments, {MISMATCH_SHARE:.1%} mismatches; matches in "
-        f"the recorder's batches). Whole processes, median of {args.repeat}; the analysis cache warm. New events "
+        f"the recorder's batches, each column sorted as the recorder writes it). Whole processes, median of "
+        f"{args.repeat}; the analysis cache warm. New events "
         "since the last status are read from where it stopped; an experiment whose observations changed is "
         "recomputed exactly.",
         "",
@@ -183,8 +194,8 @@ def main() -> None:
         f"{by_hand:.2f} s | |",
         f"| `migration_status()` in-process, warm (no interpreter start-up) | {inside:.2f} s | |",
         "",
-        f"- `roadmap status` < 1 s: {verdict} ({status.seconds:.2f} s once its cache is made; the first run after "
-        f"new events or observations reads them all: {cold.seconds:.2f} s). `vsmctl --help` in the same run: "
+        f"- `roadmap status` < 1 s: {verdict} (no cache {cold.seconds:.2f} s, after new data {fresh.seconds:.2f} s, "
+        f"nothing new {status.seconds:.2f} s). `vsmctl --help` in the same run: "
         f"{helped.seconds:.2f} s (the machine's load: compare with the analyze section's figure).",
     ]) + "\n"
     record("roadmap", body)

@@ -410,11 +410,12 @@ def test_an_ignored_vsm_folder_is_handled(fast_repo_template, tmp_path):
 
 
 def test_a_dirty_tree_is_refused_naming_the_file(fast_repo_template, tmp_path):
+    # (vsmctl's own untracked .vsm/.gitignore is taken into the start commit: tests/test_extract_shapes.py)
     repo = _clone(fast_repo_template, tmp_path / "repo")
     (repo / ".vsm").mkdir()
-    (repo / ".vsm" / ".gitignore").write_text("cache/\n")
+    (repo / ".vsm" / "notes.txt").write_text("mine\n")
     result = extract(repo, "subsystem", KILL_PACKAGE)
-    assert result.returncode == 2 and ".vsm/.gitignore" in result.stderr
+    assert result.returncode == 2 and ".vsm/notes.txt" in result.stderr
 
 
 # --- gates: typed data, evaluated to typed results -------------------------------------------------
@@ -645,8 +646,9 @@ def test_the_extracted_package_declares_what_it_needs(tmp_path):
     }, "billing uses yaml and the monolith's util")
     new = repo / "packages" / "shop-billing"
     project = tomllib.loads((new / "pyproject.toml").read_text())["project"]
-    # the monolith's own specifier for yaml's distribution; the monolith, which the moved code imports
-    assert project["dependencies"] == ["PyYAML>=6.0", "shop"]
+    # the monolith's own specifier for yaml's distribution; the monolith (at least its version), which the
+    # moved code imports
+    assert project["dependencies"] == ["PyYAML>=6.0", "shop>=1.0"]
     assert project["requires-python"] == ">=3.10"
     moved_tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                                   "packages/shop-billing/tests/test_moved_modules.py"], cwd=repo, capture_output=True,

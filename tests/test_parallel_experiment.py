@@ -268,3 +268,29 @@ def test_observations_survive_a_killed_process_up_to_the_last_flushed_batch(tmp_
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     count = con.execute("SELECT COALESCE(SUM(count), 0) FROM batches").fetchone()[0]
     assert count >= 1000
+
+
+def test_batched_durations_are_stored_sorted_and_give_exact_percentiles(tmp_path):
+    """The recorder sorts each batch's columns (the report merges sorted runs); the percentiles
+    are still the exact ones of every recorded duration."""
+    from array import array
+
+    from vsmctl.parallel.report import report
+
+    db = tmp_path / "obs.sqlite"
+    rec = SQLiteRecorder(db, interval=60)
+    durations = [(7_000_000 * k) % 9_999_991 + 1_000 for k in range(1, 2_001)]  # not in order
+    for i, ns in enumerate(durations):
+        rec.record(("e", 1000.0 + i, ns, "candidate", 2 * ns))
+    assert rec.flush()
+    con = sqlite3.connect(db)
+    for control_blob, candidate_blob in con.execute("SELECT control_ns, candidate_ns FROM batches"):
+        for blob in (control_blob, candidate_blob):
+            column = array("q", blob).tolist()
+            assert column == sorted(column) and len(column) > 1
+    con.close()
+    ordered = sorted(durations)
+    rep = report(db, "e")
+    assert rep.samples == 2_000
+    assert rep.control.p95 == round(ordered[int(0.95 * 2_000)] / 1e6, 4)
+    assert rep.candidate.p50 == round(2 * ordered[1_000] / 1e6, 4)

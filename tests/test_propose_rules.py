@@ -64,7 +64,50 @@ def test_seeded_mode_makes_a_new_package_for_what_no_seed_reaches(tree, tmp_path
     [name] = third
     assert name not in ("first", "second") and "g2" in name  # named after its own members
     reasons = {d.reason for d in proposal.decisions if d.module.startswith("app.g2")}
-    assert reasons == {"new package: coupled more within than to any seed"}
+    assert reasons == {"new package: no seed holds most of its cluster"}
+
+
+def dense(groups: dict[str, int], links: list[tuple[str, str]]) -> dict[str, str]:
+    """Groups of modules that all import each other, and single imports between groups."""
+    imports: dict[str, list[str]] = {f"{g}{i}": [] for g, n in groups.items() for i in range(n)}
+    for g, n in groups.items():
+        for i in range(n):
+            imports[f"{g}{i}"] += [f"{g}{j}" for j in range(n) if j != i]
+    for a, b in links:
+        imports[a].append(b)
+    return {"app/__init__.py": "", **{f"app/{m}.py": "".join(f"import app.{t}\n" for t in ts)
+                                      for m, ts in imports.items()}}
+
+
+def seeded_roadmap(tmp_path, packages: dict[str, list[str]]):
+    roadmap = tmp_path / "roadmap.yaml"
+    roadmap.write_text("packages:\n" + "".join(
+        f"  {name}: {{category: core, modules: [{', '.join('=app.' + m for m in mods)}]}}\n"
+        for name, mods in packages.items()))
+    return roadmap
+
+
+def test_a_seed_holding_a_minority_of_a_cluster_does_not_absorb_the_rest(tree, tmp_path):
+    # cluster a (5 modules) holds 2 modules of `first`, whose other 4 are cluster b: the 3 others
+    # of a lean on `first` but form a new package of their own, as unsupervised mode would make
+    root = tree(dense({"a": 5, "b": 4}, [("a0", "b0"), ("a1", "b1")]))
+    _graph, unsupervised = propose_boundaries(root / "app", use_cache=False)
+    assert len({unsupervised.partition[f"app.a{i}"] for i in range(5)}) == 1
+    roadmap = seeded_roadmap(tmp_path, {"first": ["a0", "a1", "b0", "b1", "b2", "b3"]})
+    _graph, proposal = propose_boundaries(root / "app", roadmap, use_cache=False)
+    rest = {proposal.partition[f"app.a{i}"] for i in range(2, 5)}
+    assert len(rest) == 1 and rest != {"first"}
+    reasons = {d.reason for d in proposal.decisions if d.module in {f"app.a{i}" for i in range(2, 5)}}
+    assert reasons == {"new package: no seed holds most of its cluster"}
+
+
+def test_a_seed_holding_most_of_a_cluster_takes_the_rest(tree, tmp_path):
+    root = tree(dense({"a": 5, "b": 4}, [("a0", "b0")]))
+    roadmap = seeded_roadmap(tmp_path, {"first": ["a0", "a1", "a2"], "second": ["b0", "b1"]})
+    _graph, proposal = propose_boundaries(root / "app", roadmap, use_cache=False)
+    assert {proposal.partition[f"app.a{i}"] for i in range(5)} == {"first"}
+    # `second` lies wholly inside cluster b: it claims it too, though it holds only half of it
+    assert {proposal.partition[f"app.b{i}"] for i in range(4)} == {"second"}
 
 
 def test_write_refuses_a_roadmap_with_more_violations(tree, tmp_path):
@@ -107,3 +150,17 @@ def test_terminal_and_json_tell_one_story(tree):
         for bound in p["bound"]:
             together = bound.split(" (")[0].split(", ")
             assert set(together) <= set(p["members"])
+
+
+def test_an_import_down_a_layer_counts_half_while_clustering(tree):
+    from vsmctl.analysis.report import load_graph
+    from vsmctl.propose.coupling import across_cycles_halved, import_weights
+
+    root = tree({"app/__init__.py": "", "app/a.py": "import app.b\nimport app.c\n",
+                 "app/b.py": "import app.a\n", "app/c.py": ""})
+    graph, _ = load_graph(root / "app", use_cache=False)
+    weights = import_weights(graph)
+    assert weights[("app.a", "app.b")] == 2.0 and weights[("app.a", "app.c")] == 1.0
+    halved = across_cycles_halved(graph, weights)
+    assert halved[("app.a", "app.b")] == 2.0  # a and b import each other: both ways
+    assert halved[("app.a", "app.c")] == 0.5  # c is below a: one way only

@@ -255,10 +255,14 @@ def test_copier_update_works_on_the_extracted_package(tmp_path):
     # mistune: "Cannot update because cannot obtain old template references" (fixed on main)
     repo = make_repo(tmp_path / "repo", SETUPTOOLS_LIB)
     assert extract(repo, "subsystem", "app-email").returncode == 0
+    pyproject = repo / "packages" / "app-email" / "pyproject.toml"
+    version = next(line for line in pyproject.read_text().splitlines() if line.startswith("version = "))
+    assert version.startswith('version = "0.1.0+sha.')  # the contents' label on the template's version
     copier = Path(sys.executable).with_name("copier")
     out = subprocess.run([str(copier), "update", "--defaults"], cwd=repo / "packages" / "app-email",
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
+    assert version in pyproject.read_text().splitlines()  # the update keeps it
 
 
 def abstraction_repo(tmp_path: Path) -> Path:

@@ -190,16 +190,21 @@ def walk(repo):
     assert in_progress[ABSTRACTION]["command"] == f"vsmctl extract finish {ABSTRACTION}"
     assert in_progress[STRANGLER]["command"] == f"vsmctl extract finish {STRANGLER}"
 
-    # 5. finish both: the strangler's branch takes the later one's
-    # history (the abstraction was extracted on top of it) before its own finish
+    # 5. finish both, from where the user is: the strangler's branch is carried forward to the
+    # abstraction's (extracted on top of it), no checkout or merge by hand
     r = git.Repo(repo)
     assert not r.is_dirty(untracked_files=True)  # status, plan and gates wrote nothing
     run_command(repo, in_progress[ABSTRACTION]["command"])
     packages, _ = status(repo)
     assert packages[ABSTRACTION]["stage"] == "finished" and packages[STRANGLER]["stage"] == "extracted"
-    r.git.checkout(f"vsm/extract/{STRANGLER}")
-    r.git.merge("--ff-only", f"vsm/extract/{ABSTRACTION}")
+    assert r.active_branch.name == f"vsm/extract/{ABSTRACTION}"
+    r.git.checkout("main")  # a branch without the strangler's steps: refused, nothing moves
+    refused = run_command(repo, in_progress[STRANGLER]["command"], expect=2)
+    assert f"check out vsm/extract/{STRANGLER} first (you are on main" in refused.stderr
+    r.git.checkout(f"vsm/extract/{ABSTRACTION}")
     run_command(repo, in_progress[STRANGLER]["command"])
+    assert r.active_branch.name == f"vsm/extract/{STRANGLER}"
+    assert r.is_ancestor(f"vsm/extract/{ABSTRACTION}", "HEAD")  # the abstraction's finish is kept
     packages, doc = status(repo)
     assert packages[STRANGLER]["stage"] == packages[ABSTRACTION]["stage"] == "finished"
     assert packages[ABSTRACTION]["extraction"]["done"] == packages[ABSTRACTION]["extraction"]["total"] == 4

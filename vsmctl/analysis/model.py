@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,8 +74,9 @@ class ModuleGraph:
     repo_prefix: str = ""
 
     def display_path(self, rel: str) -> str:
-        """A path relative to the analyzed folder, as users see it: relative to the repository root."""
-        return self.repo_prefix + rel
+        """A path relative to the analyzed folder, as users see it: relative to the repository root
+        (code moved out of the folder, see analysis/moved_code.py, is reached through `..`)."""
+        return posixpath.normpath(self.repo_prefix + rel) if rel.startswith("..") else self.repo_prefix + rel
 
     def edges(self) -> dict[tuple[str, str], list[ImportSite]]:
         """Import sites grouped by (importer, imported)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import typer
@@ -43,6 +44,7 @@ def subsystem(
     template: str | None = typer.Option(None, "--template", help="Another copier template (a path or a git URL)."),
     monolith: Path | None = typer.Option(None, "--monolith", help="The monolith's folder (default: the roadmap's)."),
     roadmap: Path | None = ROADMAP, actor: str | None = ACTOR, workspace: Path = WORKSPACE,
+    as_json: bool = typer.Option(False, "--json", help="What each step did, as JSON (progress stays on stderr)."),
 ) -> None:
     """Extract a roadmap package: scaffold, move (or copy + abstraction), shim; each step a commit.
 
@@ -60,6 +62,9 @@ def subsystem(
         return
     state = service.extract(workspace, name, via, roadmap, monolith, template, no_shims, _actor(actor, workspace),
                             lambda message: typer.echo(f"{name}: {message}", err=True))
+    if as_json:
+        _emit(workspace, state)
+        return
     typer.echo(f"{name}: extracted ({via}) on branch {state.branch}: "
                + ", ".join(f"{d.step} {d.commit[:8]}" for d in state.done))
     if via == "abstraction":
@@ -87,12 +92,27 @@ def status(name: str | None = typer.Argument(None, help="One extraction (default
     print_status(stdout_console(), states)
 
 
+JSON = typer.Option(False, "--json", help="What each step did, as JSON (progress stays on stderr).")
+
+
+def _emit(workspace: Path, state: Any, gates: list[Any] | None = None) -> None:
+    from vsmctl.render.extract_output import extraction_json
+    from vsmctl.strangler import service
+
+    emit_json(extraction_json(state, service.step_records(workspace, state), gates or []))
+
+
 @app.command("resume")
-def resume(name: str = PACKAGE, actor: str | None = ACTOR, workspace: Path = WORKSPACE) -> None:
-    """Go on with an extraction that was interrupted or whose step failed."""
+def resume(name: str = PACKAGE, actor: str | None = ACTOR, workspace: Path = WORKSPACE,
+           as_json: bool = JSON) -> None:
+    """Go on with an extraction that was interrupted or whose step failed (with the roadmap's test
+    command as it is now)."""
     from vsmctl.strangler import service
 
     state = service.resume(workspace, name, _actor(actor, workspace), lambda m: typer.echo(f"{name}: {m}", err=True))
+    if as_json:
+        _emit(workspace, state)
+        return
     typer.echo(f"{name}: {state.describe()}")
 
 
@@ -111,20 +131,28 @@ def rollback(name: str = PACKAGE,
 def _new_violations(name: str) -> Callable[[Path, Path | None], int]:
     """For the `violations` gate: the new findings of `vsmctl check` in the package's code."""
     from vsmctl.check.service import new_violations_of
+    from vsmctl.strangler.moved import moved_code
+    from vsmctl.strangler.service import status
 
-    return lambda _root, roadmap: new_violations_of(None, roadmap, name)
+    return lambda root, roadmap: new_violations_of(None, roadmap, name, moved_code(root, status(root)))
 
 
 @app.command("finish")
 def finish(name: str = PACKAGE, roadmap: Path | None = ROADMAP, actor: str | None = ACTOR,
            workspace: Path = WORKSPACE,
            allow_breaking: bool = typer.Option(False, "--allow-breaking",
-                                               help="Finish even if the moved code's public API broke.")) -> None:
+                                               help="Finish even if the moved code's public API broke."),
+           force: bool = typer.Option(False, "--force", help="Branch by abstraction: finish even with the flag "
+                                      "at 0% (all traffic then moves to code that never served)."),
+           as_json: bool = JSON) -> None:
     """Remove the old code, once the roadmap phase's gates hold (flag at 100%, parallel-run match, tests,
-    no breaking change in the moved code's public API)."""
+    no breaking change in the moved code's public API); a cut-over flag at 0% needs --force."""
     from vsmctl.strangler import service
 
-    _, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations(name),
-                                allow_breaking)
+    state, results = service.finish(workspace, name, roadmap, _actor(actor, workspace), _new_violations(name),
+                                    allow_breaking, force, lambda m: typer.echo(f"{name}: {m}", err=True))
+    if as_json:
+        _emit(workspace, state, list(results))
+        return
     typer.echo("\n".join(["gates:", *[f"  {r.name}: {r.detail}" for r in results]]))
     typer.echo(f"{name}: old code removed")

@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,11 @@ class LogProjection:
                 self.flags.setdefault(event.data["key"], []).append([event.time, essentials(event.data.get("after"))])
             elif event.type.startswith("extract.") and isinstance(event.data.get("package"), str):
                 self.extract[event.data["package"]] = [event.seq, event.time, event.actor, event.type]
+
+    def as_json(self) -> dict[str, Any]:
+        # by hand: dataclasses.asdict deep-copies every history entry (0.9 s on 10,000 events)
+        return {"offset": self.offset, "seq": self.seq, "line": self.line, "prefix_sha": self.prefix_sha,
+                "flags": self.flags, "extract": self.extract}
 
     def histories(self) -> dict[str, tuple[FlagEvent, ...]]:
         return {key: tuple(FlagEvent(t, after) for t, after in items) for key, items in self.flags.items()}
@@ -97,7 +102,7 @@ class StatusCache:
             projection.seq = chunk.events[-1].seq if chunk.events else projection.seq
             projection.offset, projection.line = chunk.offset, chunk.line
             projection.prefix_sha = hashlib.sha256(data[: chunk.offset]).hexdigest()
-            self.doc["log"] = asdict(projection)
+            self.doc["log"] = projection.as_json()
             self.changed = True
         return projection
 

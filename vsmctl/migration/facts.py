@@ -28,6 +28,9 @@ class Analysis:
     report: Any | None  # AnalysisReport
     check: Any | None  # CheckResult
     problem: str | None = None
+    # the report the check ran on: `report` with the extracted packages' code merged back under
+    # its old names (analysis/moved_code.py); `report` alone is what planning reads
+    checked: Any | None = None
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,13 @@ def _experiment_facts(store: Any, name: str, history: tuple[FlagEvent, ...], cac
     return ParallelFacts(figures, problem, tuple((str(t), int(n), float(r)) for t, n, r in timeline))
 
 
-def analyze(roadmap: Roadmap) -> Analysis:
-    """The monolith's analysis (cached by file content) and its boundary check, or why not."""
-    from vsmctl.analysis.report import analyze_monolith
+def analyze(roadmap: Roadmap, states: dict[str, ExtractionState]) -> Analysis:
+    """The monolith's analysis (cached by file content) and its boundary check, or why not. The
+    check also reads the code extractions moved out of the monolith folder."""
+    from vsmctl.analysis.moved_merge import with_moved_code
+    from vsmctl.analysis.report import analyze_monolith, build_report
     from vsmctl.check.service import check_report
+    from vsmctl.strangler.moved import moved_code
 
     if roadmap.path is None or not roadmap.monolith:
         return Analysis(None, None, "the roadmap names no `monolith` folder: no boundary check")
@@ -125,7 +131,9 @@ def analyze(roadmap: Roadmap) -> Analysis:
     use_cache = (Workspace.at(folder).vsm_dir / ".gitignore").is_file()
     try:
         report = analyze_monolith(folder, roadmap, use_cache=use_cache)
-        return Analysis(report, check_report(report, roadmap, folder))
+        moved = moved_code(roadmap.path.parent, list(states.values()))
+        checked = build_report(with_moved_code(report.graph, moved), roadmap) if moved else report
+        return Analysis(report, check_report(checked, roadmap, folder), checked=checked)
     except VsmError as exc:
         return Analysis(None, None, f"the analysis failed: {exc.message}")
 
@@ -139,9 +147,10 @@ def gather(root: Path, roadmap_path: Path | None = None, with_analysis: bool = T
     log = cache.log_projection()
     flags = log.histories()
     experiments = [f"extract.{name}" for name in roadmap.names]
-    facts = Facts(root=workspace.root, roadmap=roadmap, states=extraction_states(workspace.root),
+    states = extraction_states(workspace.root)
+    facts = Facts(root=workspace.root, roadmap=roadmap, states=states,
                   flags=flags, extract_events=log.extract_events(),
                   parallel=parallel_facts(workspace.root, flags, experiments, cache),
-                  analysis=analyze(roadmap) if with_analysis else Analysis(None, None, "not asked for"))
+                  analysis=analyze(roadmap, states) if with_analysis else Analysis(None, None, "not asked for"))
     cache.save()
     return facts

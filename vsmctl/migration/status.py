@@ -165,7 +165,7 @@ def _module_counts(facts: Facts) -> dict[str, int]:
 def _violations_by_package(facts: Facts) -> dict[str, tuple[OpenViolation, ...]]:
     from vsmctl.check.service import package_of_finding
 
-    report, check = facts.analysis.report, facts.analysis.check
+    report, check = facts.analysis.checked, facts.analysis.check
     if report is None or check is None:
         return {}
     new = set(check.new)
@@ -173,8 +173,10 @@ def _violations_by_package(facts: Facts) -> dict[str, tuple[OpenViolation, ...]]
     for finding in check.findings:
         package = package_of_finding(finding, report)
         if package is not None:
+            # moved code lies outside the monolith folder: its path from the repository root
+            path = report.graph.display_path(finding.path) if (finding.path or "").startswith("..") else finding.path
             found.setdefault(package, []).append(
-                OpenViolation(finding.rule, finding.message, finding.path, finding.line, finding in new))
+                OpenViolation(finding.rule, finding.message, path, finding.line, finding in new))
     return {name: tuple(items) for name, items in found.items()}
 
 
@@ -270,9 +272,9 @@ def phase_gates(root: Path, roadmap_path: Path | None = None, phase: str | None 
 
 def status_to_dict(status: MigrationStatus) -> dict[str, Any]:
     """The JSON document of `roadmap status --json` (version 1)."""
-    from dataclasses import asdict
+    from vsmctl.plain_data import plain
 
-    doc = asdict(status)
+    doc = plain(status)
     for phase, source in zip(doc["phases"], status.phases, strict=True):
         phase["finished"] = source.finished
         for package, pkg in zip(phase["packages"], source.packages, strict=True):

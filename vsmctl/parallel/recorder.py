@@ -9,7 +9,7 @@ killed process (WAL).
 Two shapes of observation:
 - a match with no error and no context: `(experiment, time, control_ns, candidate, candidate_ns)`.
   Matches are most of a healthy experiment, so they are stored per batch: one row with the
-  count and the timings as packed int64 arrays (table `batches`);
+  count and the timings as packed int64 arrays, each sorted (table `batches`);
 - anything else: `(experiment, time, context, control Result, [candidate Result])`, one row per
   candidate with values, errors and the shape of the difference (table `observations`).
 """
@@ -26,6 +26,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+def _sorted_bytes(durations: Any) -> bytes:
+    from array import array
+
+    return array("q", sorted(durations)).tobytes()
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY,
@@ -34,7 +40,7 @@ CREATE TABLE IF NOT EXISTS batches (
     first_time REAL NOT NULL,
     last_time REAL NOT NULL,
     count INTEGER NOT NULL,
-    control_ns BLOB NOT NULL,      -- array('q') of durations, native byte order
+    control_ns BLOB NOT NULL,      -- array('q') of durations, native byte order, each column sorted
     candidate_ns BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS observations (
@@ -168,7 +174,9 @@ class SQLiteRecorder:
                     self._log_once(f"cannot record an observation: {exc!r}")
                     self.dropped += 1
                     taken -= 1
-            batches = [(name, cand, s[0], s[1], len(s[2]), s[2].tobytes(), s[3].tobytes())
+            # Each column sorted on its own (reports read distributions, never pairs): the report's
+            # sort of a million durations then merges sorted runs, twice as fast as sorting them.
+            batches = [(name, cand, s[0], s[1], len(s[2]), _sorted_bytes(s[2]), _sorted_bytes(s[3]))
                        for (name, cand), s in matches.items()]
             if rows or batches:
                 with self._writing:

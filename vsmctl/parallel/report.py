@@ -105,16 +105,16 @@ def experiments(database: Path) -> list[str]:
     return sorted(names)
 
 
-def _percentiles(values: array) -> Latency | None:
-    if not len(values):
+def _percentiles(runs: list[array]) -> Latency | None:
+    """p50, p95 and p99 in milliseconds, exact: `sorted(all durations)[int(q * n)]`."""
+    from vsmctl.parallel.sorted_runs import as_sorted_runs, ranks_of
+
+    ordered = as_sorted_runs(runs)
+    n = sum(map(len, ordered))
+    if not n:
         return None
-    ordered = sorted(values)
-    n = len(ordered)
-
-    def at(q: float) -> float:
-        return round(ordered[min(n - 1, int(q * n))] / 1e6, 4)
-
-    return Latency(at(0.50), at(0.95), at(0.99))
+    values = ranks_of(ordered, [min(n - 1, int(q * n)) for q in (0.50, 0.95, 0.99)])
+    return Latency(*(round(v / 1e6, 4) for v in values))
 
 
 class _Query:
@@ -226,15 +226,17 @@ def _examples(stored: list[Any], noise_paths: set[str],
 
 
 def _latencies(q: _Query) -> tuple[Latency | None, Latency | None]:
-    control_ns, candidate_ns = array("q"), array("q")
+    """Each batch's durations as a run of its own (stored sorted), the single rows as one more."""
+    control_runs: list[array] = []
+    candidate_runs: list[array] = []
     for cblob, dblob in q.db.execute("SELECT control_ns, candidate_ns FROM batches WHERE experiment = ? "
                                      "AND last_time >= ?", q.args):
-        control_ns.frombytes(cblob)
-        candidate_ns.frombytes(dblob)
-    for cns, dns in q.rows("control_ns, candidate_ns", "AND status != 'timeout'"):
-        control_ns.append(cns or 0)
-        candidate_ns.append(dns or 0)
-    return _percentiles(control_ns), _percentiles(candidate_ns)
+        control_runs.append(array("q", cblob))
+        candidate_runs.append(array("q", dblob))
+    rows = q.rows("control_ns, candidate_ns", "AND status != 'timeout'")
+    control_runs.append(array("q", sorted(cns or 0 for cns, _ in rows)))
+    candidate_runs.append(array("q", sorted(dns or 0 for _, dns in rows)))
+    return _percentiles(control_runs), _percentiles(candidate_runs)
 
 
 @dataclass(frozen=True)

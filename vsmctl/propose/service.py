@@ -10,17 +10,20 @@ from vsmctl.analysis.report import gc_paused, load_graph
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.propose.atoms import Atoms, build_atoms
 from vsmctl.propose.community import HUB_SHARE, UNPLACED, Clustering, communities, find_hubs
-from vsmctl.propose.coupling import add_weights, import_weights
+from vsmctl.propose.coupling import across_cycles_halved, add_weights, import_weights
 from vsmctl.propose.proposal import Notes, Proposal, describe, suggest_names
 from vsmctl.propose.roadmap_writer import PackagePlan, WriteResult, write_proposal
 from vsmctl.propose.roles import composition_roots
 from vsmctl.propose.scoring import score
 from vsmctl.propose.seeded import (
+    COHESIVE,
+    UNCLAIMED,
     Decision,
     assign_seeded,
     containment_links,
     new_package_decisions,
     new_packages,
+    unclaimed_parts,
 )
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Roadmap
@@ -40,13 +43,15 @@ def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: i
         graph, _ = load_graph(path, excludes, use_cache, progress, language)
     atoms = build_atoms(graph, cut_cycles)
     weights = import_weights(graph)
+    clustered = across_cycles_halved(graph, weights)
     if history:
         from vsmctl.propose.history import change_coupling
 
-        weights = add_weights(weights, change_coupling(graph, history))
+        co_change = change_coupling(graph, history)
+        weights, clustered = add_weights(weights, co_change), add_weights(clustered, co_change)
     seeds = assign(roadmap, graph.modules).package_of if roadmap is not None else {}
     is_package = {m: info.is_package for m, info in graph.modules.items()}
-    clustering = communities(atoms, weights, set(graph.edges()), is_package, None if seeds else packages)
+    clustering = communities(atoms, clustered, set(graph.edges()), is_package, None if seeds else packages)
     if seeds:
         partition, decisions = _seeded(graph, atoms, weights, seeds, clustering)
         mode, note = "seeded", None
@@ -78,20 +83,24 @@ def _named(graph: ModuleGraph, labels: dict[str, str]) -> dict[str, str]:
 
 def _seeded(graph: ModuleGraph, atoms: Atoms, weights: dict[tuple[str, str], float], seeds: dict[str, str],
             clustering: Clustering) -> tuple[dict[str, str], list[Decision]]:
-    """Seeds stay; clusters no seed reaches become new packages; the rest goes where it is most
-    coupled (the package layout breaks ties, as a weak link: said in the docs)."""
+    """Seeds stay; the unseeded part of a cluster no seed claims becomes a new package, as in
+    unsupervised mode; so does the part of a claimed cluster that holds together on its own; the
+    rest goes where it is most coupled (the package layout breaks ties, as a weak link: said in
+    the docs)."""
     # Whether a cluster leans on the seeds is judged without the widely imported modules (half the
     # clustering's hub share): a link to what everything imports says nothing of where a module belongs.
     widely_used = find_hubs(atoms, set(graph.edges()), HUB_SHARE / 2)
     hubs = tuple(m for atom in widely_used for m in atoms.members[atom])
-    new = new_packages(clustering.labels, seeds, weights, UNPLACED, hubs)
+    unclaimed = unclaimed_parts(clustering.labels, seeds, UNPLACED)
+    cohesive = new_packages(clustering.labels, seeds, weights, UNPLACED, hubs)
     clusters: dict[str, list[str]] = {}
-    for module, label in new.items():
+    for module, label in {**unclaimed, **cohesive}.items():
         clusters.setdefault(label, []).append(module)
     names = suggest_names(graph, clusters, set(seeds.values()))
-    fixed = {**seeds, **{m: names[label] for m, label in new.items()}}
+    fixed = {**seeds, **{m: names[label] for label, members in clusters.items() for m in members}}
     partition, decisions = assign_seeded(atoms, add_weights(weights, containment_links(list(graph.modules))), fixed)
-    return partition, decisions + new_package_decisions(new, names)
+    return partition, (decisions + new_package_decisions(unclaimed, names, UNCLAIMED)
+                       + new_package_decisions(cohesive, names, COHESIVE))
 
 
 def _bound(atoms: Atoms, partition: dict[str, str]) -> dict[str, tuple[str, ...]]:

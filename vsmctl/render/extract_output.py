@@ -22,3 +22,19 @@ def print_status(console: Any, states: Sequence[Any]) -> None:
         table.add_row(*(Text(value) for value in (s.name, s.mode, s.describe(), s.branch, done,
                                                  ", ".join(s.remaining) or "none")))
     print_table(console, table)
+
+
+STEP_FIELDS = ("number", "files", "notes", "warnings", "uncertain_strings", "rewritten_strings", "doc_references",
+               "tests_ran", "test_seconds", "python", "code_under_test", "breaking_changes")
+
+
+def extraction_json(state: Any, records: Sequence[Any], gates: Sequence[Any] = ()) -> dict[str, Any]:
+    """`extract subsystem|resume|finish --json`: the extraction and what each step did (its event's
+    data: notes, warnings, strings rewritten or left, documentation naming moved code, tests run)."""
+    return {"version": 1,
+            "extraction": {"name": state.name, "mode": state.mode, "status": state.status, "branch": state.branch,
+                           "base_commit": state.base_commit, "message": state.describe()},
+            "steps": [{"step": r.step, "commit": r.commit, "event": r.event,
+                       **{k: r.data.get(k) for k in STEP_FIELDS if k in r.data}} for r in records],
+            "gates": [{"name": g.name, "held": g.held, "detail": g.detail} for g in gates],
+            "warnings": [w for r in records for w in r.data.get("warnings") or ()]}

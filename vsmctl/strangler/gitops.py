@@ -38,6 +38,9 @@ class GitOps:
     def tip(self, ref: str) -> str:
         return str(self.repo.commit(ref).hexsha)
 
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return bool(self.repo.is_ancestor(self.repo.commit(ancestor), self.repo.commit(descendant)))
+
     def current_branch(self) -> str | None:
         return None if self.repo.head.is_detached else str(self.repo.active_branch.name)
 
@@ -49,13 +52,19 @@ class GitOps:
         except git.GitCommandError:
             return ""
 
-    def check_clean(self) -> None:
+    def check_clean(self, adopt: tuple[str, ...] = ()) -> list[str]:
+        """Refuses a tree with uncommitted changes; returns the untracked files of `adopt` found (vsmctl's
+        own, which the caller commits itself), which do not count."""
         if self.repo.head.is_detached:
             raise InputError("HEAD is detached: check out a branch first (git switch main)")
-        if self.repo.is_dirty(untracked_files=True):
-            changed = [str(item.a_path) for item in self.repo.index.diff(None)] + list(self.repo.untracked_files)
+        untracked = list(self.repo.untracked_files)
+        adopted = [rel for rel in adopt if rel in untracked]
+        if self.repo.is_dirty(untracked_files=False) or len(untracked) > len(adopted):
+            changed = [str(item.a_path) for item in self.repo.index.diff(None)] + [
+                rel for rel in untracked if rel not in adopted]
             named = ", ".join(sorted(set(changed))[:5]) or "the index"
             raise InputError(f"the working tree has uncommitted changes ({named}): commit or stash them first")
+        return adopted
 
     # --- the worktree -------------------------------------------------------------------------
     def worktree_path(self, name: str) -> Path:
@@ -101,9 +110,9 @@ class GitOps:
         faults.point(point)
 
     @staticmethod
-    def commit(wt: Any, message: str, point: str) -> str:
+    def commit(wt: Any, message: str, point: str, extra: list[str] | tuple[str, ...] = ()) -> str:
         # forced: the event log is the record even where a .gitignore lists .vsm/ (its cache stays out)
-        records = [p for p in (".vsm/events.jsonl", ".vsm/flags.json", ".vsm/flags.eterm")
+        records = [p for p in (".vsm/events.jsonl", ".vsm/flags.json", ".vsm/flags.eterm", *extra)
                    if (Path(wt.working_tree_dir) / p).exists()]
         if records:
             wt.git.add("-f", "--", *records)

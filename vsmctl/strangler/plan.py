@@ -218,6 +218,20 @@ def make_plan(repo: Path, roadmap: Roadmap, package: str, mode: str = "strangler
                           data_files=tuple(_data_files(repo, files)))
 
 
+TEST_FOLDERS = {"tests", "test"}
+
+
+def is_test_module(module: str) -> bool:
+    """A test module by the names test runners discover (unittest and Django: `test*.py`; pytest:
+    `test_*.py`, `*_test.py`, conftest; anything in a `tests` package). The moved package's tests
+    move with it and are never shimmed: a shim at the old path is what unittest's discovery
+    imports and refuses ("'tests' module incorrectly imported from ...")."""
+    parts = module.split(".")
+    leaf = parts[-1]
+    return (leaf in TEST_FOLDERS or leaf == "conftest" or leaf.startswith("test_") or leaf.endswith("_test")
+            or any(part in TEST_FOLDERS for part in parts[1:-1]))
+
+
 def mentions(source: str, names: list[str]) -> bool:
     """Cheap pre-filter: could this file refer to any of the names at all?"""
     return any(n in source for n in names)

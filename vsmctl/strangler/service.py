@@ -13,6 +13,7 @@ from vsmctl.gc_pause import gc_paused
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Gates, Roadmap
 from vsmctl.strangler.plan import ExtractionPlan, make_plan
+from vsmctl.strangler.records import StepRecord, records_of
 from vsmctl.strangler.runner import Extraction, Options, Progress
 from vsmctl.strangler.state import ExtractionState, check_name
 
@@ -56,10 +57,10 @@ def phase_gates(roadmap: Roadmap, package: str) -> Gates:
 
 
 def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str = "vsmctl",
-           count_violations: Callable[[Path, Path | None], int] | None = None, allow_breaking: bool = False
-           ) -> tuple[ExtractionState, list[GateResult]]:
+           count_violations: Callable[[Path, Path | None], int] | None = None, allow_breaking: bool = False,
+           force: bool = False, progress: Progress | None = None) -> tuple[ExtractionState, list[GateResult]]:
     """The old code goes, once every gate of the package's phase holds (all unmet ones named)."""
-    extraction = Extraction(root)
+    extraction = Extraction(root, progress)
     roadmap = _roadmap(extraction.root, roadmap_path)
     gates = phase_gates(roadmap, check_name(name))
 
@@ -73,7 +74,7 @@ def finish(root: Path, name: str, roadmap_path: Path | None = None, actor: str =
             raise CheckFailed("; ".join(f"gate {r.name}: {r.detail}" for r in unmet))
         return results
 
-    return extraction.finish(check_name(name), check, actor, allow_breaking)
+    return extraction.finish(check_name(name), check, actor, allow_breaking, force)
 
 
 def status(root: Path, name: str | None = None) -> list[ExtractionState]:
@@ -82,7 +83,18 @@ def status(root: Path, name: str | None = None) -> list[ExtractionState]:
 
 
 def resume(root: Path, name: str, actor: str, progress: Progress | None = None) -> ExtractionState:
-    return Extraction(root, progress).resume(check_name(name), actor)
+    """Go on; with the roadmap's test command as it is now (the user may have widened it)."""
+    from vsmctl.roadmap.resolve import find_roadmap
+
+    extraction = Extraction(root, progress)
+    path = find_roadmap(extraction.root, None, required=False)
+    command = load_roadmap(path).test_command if path is not None else None
+    return extraction.resume(check_name(name), actor, command)
+
+
+def step_records(root: Path, state: ExtractionState) -> list[StepRecord]:
+    """What each done step of an extraction did, from its event (for `--json`)."""
+    return records_of(Extraction(root).git, state)
 
 
 def rollback(root: Path, name: str, to: str | None, actor: str, force: bool = False) -> str:

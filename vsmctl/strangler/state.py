@@ -78,6 +78,7 @@ class ExtractionState:
     foreign: tuple[str, ...]  # commits on the branch that vsmctl did not make (the user's)
     rolled_back: bool
     running: bool
+    adopted: tuple[str, ...] = ()  # vsmctl's own untracked files the start commit took in (.vsm/.gitignore)
 
     @property
     def remaining(self) -> list[str]:
@@ -136,7 +137,7 @@ def read_state(git: GitOps, name: str) -> ExtractionState | None:
 def _from_start(git: GitOps, name: str, branch: str, commit: Any, done: list[DoneStep], foreign: list[str],
                 rolled_back: bool) -> ExtractionState:
     event_id = trailers(str(commit.message)).get("vsmctl-event", "")
-    data = _event_data(git.show(commit.hexsha, ".vsm/events.jsonl"), event_id)
+    data = event_data(git.show(commit.hexsha, ".vsm/events.jsonl"), event_id)
     if data is None:
         raise InputError(f"{branch}: the start commit {commit.hexsha[:8]} has no event {event_id} in "
                          ".vsm/events.jsonl")
@@ -145,10 +146,10 @@ def _from_start(git: GitOps, name: str, branch: str, commit: Any, done: list[Don
         base_commit=commit.parents[0].hexsha if commit.parents else data["base_commit"],
         start_commit=commit.hexsha, steps=tuple(data["steps"]), plan=data["plan"], template=data.get("template"),
         test_command=data.get("test_command"), python=data.get("python"), done=tuple(done), foreign=tuple(foreign),
-        rolled_back=rolled_back, running=is_locked(git, name))
+        rolled_back=rolled_back, running=is_locked(git, name), adopted=tuple(data.get("adopted") or ()))
 
 
-def _event_data(log_text: str, event_id: str) -> dict[str, Any] | None:
+def event_data(log_text: str, event_id: str) -> dict[str, Any] | None:
     for line in reversed(log_text.splitlines()):
         if f'"id":"{event_id}"' in line:
             try:

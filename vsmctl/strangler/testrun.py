@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -49,6 +50,7 @@ class TestRun:
     interpreter: Interpreter
     origins: dict[str, str]  # module -> file the tests' environment imports it from
     failed: frozenset[str] | None = None  # pytest: the ids of the tests that failed (None: not pytest)
+    ran: int | None = None  # how many tests ran (None: the runner's output does not say)
 
 
 def _venv_python(folder: Path) -> Path | None:
@@ -105,19 +107,32 @@ def is_pytest(parts: list[str]) -> bool:
     return bool(parts) and (Path(parts[0]).name in ("pytest", "py.test") or parts[1:3] == ["-m", "pytest"])
 
 
-def failed_ids(junit: Path) -> frozenset[str] | None:
-    """The ids (file::name) of the failed or erroring tests in a pytest JUnit report."""
+def junit_results(junit: Path) -> tuple[frozenset[str], int] | None:
+    """(the ids (file::name) of the failed or erroring tests, how many test cases) of a pytest JUnit report."""
     import xml.etree.ElementTree as ET
 
     try:
         root = ET.parse(junit).getroot()
     except (OSError, ET.ParseError):
         return None
-    failed = set()
+    failed, count = set(), 0
     for case in root.iter("testcase"):
+        count += 1
         if case.find("failure") is not None or case.find("error") is not None:
             failed.add(f"{case.get('classname', '')}::{case.get('name', '')}")
-    return frozenset(failed)
+    return frozenset(failed), count
+
+
+# unittest and Django's runner ("Ran 174 tests in 61.2s"), ExUnit ("3 doctests, 10 tests, 0 failures")
+_UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in ", re.MULTILINE)
+_EXUNIT_RAN = re.compile(r"^(?:(\d+) doctests?, )?(\d+) tests?, \d+ failures?", re.MULTILINE)
+
+
+def tests_ran(output: str) -> int | None:
+    """How many tests a runner says it ran (summed over every run the command made), or None."""
+    found = [int(n) for n in _UNITTEST_RAN.findall(output)]
+    found += [int(doc or 0) + int(tests) for doc, tests in _EXUNIT_RAN.findall(output)]
+    return sum(found) if found else None
 
 
 def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter: Interpreter) -> TestRun:
@@ -144,7 +159,9 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
             return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start,
                            interpreter, {})
         seconds = time.perf_counter() - start
-        failed = failed_ids(junit) if pytest and done.returncode in (0, 1) else None
+        results = junit_results(junit) if pytest else None
+        failed = results[0] if results is not None and done.returncode in (0, 1) else None
+    ran = results[1] if results is not None else None if pytest else tests_ran(done.stdout + "\n" + done.stderr)
     output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
     origins = probe(tree, plan, interpreter) if plan.language == "python" else {}
     strays = outside(tree, origins)
@@ -153,4 +170,29 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
         return TestRun(False, f"the tests' environment imports code from outside the step's worktree ({where}): "
                               "an editable install or a .pth file puts the checkout first; they tested other code",
                        seconds, interpreter, origins)
-    return TestRun(done.returncode == 0, output, seconds, interpreter, origins, failed)
+    return TestRun(done.returncode == 0, output, seconds, interpreter, origins, failed, ran)
+
+
+def previous_count(tree: Path, package: str) -> tuple[str, int] | None:
+    """(step, how many tests it ran) of the last step of this extraction that counted its tests, read
+    from the event log of the step's worktree (the branch as it is before this step)."""
+    try:
+        lines = (tree / ".vsm" / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = None
+    for line in lines:
+        if f'"{package}"' not in line:
+            continue  # cheap: the package's own events only
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        data = record.get("data") or {}
+        if data.get("package") != package:
+            continue
+        if record.get("type") == "extract.started":
+            found = None  # an earlier attempt's counts are not this one's
+        elif isinstance(data.get("tests_ran"), int) and data.get("step"):
+            found = (str(data["step"]), int(data["tests_ran"]))
+    return found

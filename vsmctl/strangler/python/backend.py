@@ -7,11 +7,20 @@ import shutil
 from pathlib import Path
 
 from vsmctl.errors import InputError
-from vsmctl.strangler.plan import ExtractionPlan, MovedFile, current_importers, module_of_file, python_files
+from vsmctl.strangler.plan import (
+    ExtractionPlan,
+    MovedFile,
+    current_importers,
+    is_test_module,
+    module_of_file,
+    python_files,
+)
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.config_refs import rewrite_configs
+from vsmctl.strangler.python.doc_refs import doc_references
 from vsmctl.strangler.python.import_splice import rewrite_import_text
+from vsmctl.strangler.python.monolith_dependency import declare_in_monolith
 from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored_module
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
@@ -49,7 +58,7 @@ class PythonBackend:
     # --- the new package on the monolith's path ----------------------------------------------
     def declare_package(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         """The monolith depends on the new package, and its tests find it."""
-        return distribution.declare_in_monolith(tree, plan).merge(self._test_path(tree, plan))
+        return declare_in_monolith(tree, plan).merge(self._test_path(tree, plan))
 
     @staticmethod
     def _test_path(tree: Path, plan: ExtractionPlan) -> StepReport:
@@ -73,6 +82,13 @@ class PythonBackend:
                 break
         return StepReport(notes=[f"no pytest pythonpath to extend: put {plan.package_dir} on PYTHONPATH "
                                  "or pip install -e it"])
+
+    @staticmethod
+    def stamp_version(tree: Path, plan: ExtractionPlan) -> StepReport:
+        """The package's version label from its contents (the runner calls it after every step)."""
+        from vsmctl.strangler.python.package_version import stamp_version
+
+        return stamp_version(tree, plan)
 
     # --- move ----------------------------------------------------------------------------------
     def _rewrite(self, tree: Path, rel: str, plan: ExtractionPlan, report: StepReport,
@@ -168,6 +184,7 @@ class PythonBackend:
             report.changed_files.append(new_path)
         report.merge(distribution.module_tests(tree, plan))
         report.merge(distribution.declare_dependencies(tree, plan))
+        report.doc_references += doc_references(tree, plan)
         if keep_old:
             return report
         old_paths = [f.old_path for f in plan.files] + [old for old, _ in plan.data_files]
@@ -181,7 +198,13 @@ class PythonBackend:
     # --- shims ---------------------------------------------------------------------------------
     def write_shims(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         report = StepReport()
+        tests = sorted(f.old_module for f in plan.files if is_test_module(f.old_module))
+        if tests:
+            report.notes.append(f"left unshimmed (test modules move with the package; a shim would break "
+                                f"unittest/Django discovery): {', '.join(tests)}")
         for f in plan.files:
+            if is_test_module(f.old_module):
+                continue
             text = (PACKAGE_SHIM if f.is_package else MODULE_SHIM).format(new=f.new_module, old=f.old_module,
                                                                           package=plan.package)
             atomic_write_text(tree / f.old_path, text)
@@ -189,6 +212,13 @@ class PythonBackend:
         return report
 
     # --- abstraction ---------------------------------------------------------------------------
+    @staticmethod
+    def abstraction_refusal(tree: Path, plan: ExtractionPlan) -> str | None:
+        """Why this package cannot be served from two places at once (Django models), or None."""
+        from vsmctl.strangler.python.django_models import abstraction_refusal
+
+        return abstraction_refusal(tree, plan)
+
     def write_abstraction(self, tree: Path, plan: ExtractionPlan) -> StepReport:
         """Protocol + adapter in the new package, the old code kept as `_legacy_*`, a facade in its place."""
         from vsmctl.strangler.python.usage import used_names
@@ -248,6 +278,7 @@ class PythonBackend:
         # after the old files go: anything written since the move that imports through them follows
         self.rewrite_references(tree, plan, report)
         _prune_empty_dirs(tree, old_paths)
+        report.doc_references += doc_references(tree, plan)
         return report
 
 

@@ -1,8 +1,10 @@
 """The extracted package as a distribution: its dependencies and Python version, from the code.
 
 Dependencies come from the package's own imports: other extracted packages of the repository
-(by their pyproject name), the monolith while the moved code still imports it, and third-party
-distributions with the monolith's own version specifiers. `requires-python` is the monolith's.
+(by their pyproject name), the monolith (at least its current version) while the moved code still
+imports it, and third-party distributions with the monolith's own version specifiers. What only
+the package's tests import (its moved test modules, its tests/ folder) goes to the `test` extra,
+not to what every install pulls in. `requires-python` is the monolith's.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from vsmctl.strangler.plan import ExtractionPlan, python_files
+from vsmctl.strangler.plan import ExtractionPlan, is_test_module, python_files
 from vsmctl.strangler.report import StepReport
 from vsmctl.workspace import atomic_write_text
 
@@ -24,8 +27,8 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def monolith_project(tree: Path, plan: ExtractionPlan) -> tuple[Path | None, dict[str, object]]:
-    """The nearest pyproject.toml with a [project] table above the monolith's source root."""
+def monolith_pyproject(tree: Path, plan: ExtractionPlan) -> tuple[Path | None, dict[str, Any]]:
+    """The nearest pyproject.toml with a [project] table above the monolith's source root, read whole."""
     import tomllib
 
     start = tree / plan.source_root
@@ -33,14 +36,20 @@ def monolith_project(tree: Path, plan: ExtractionPlan) -> tuple[Path | None, dic
         path = folder / "pyproject.toml"
         if path.is_file():
             try:
-                project = tomllib.loads(path.read_text(encoding="utf-8")).get("project")
+                doc = tomllib.loads(path.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-                project = None
-            if isinstance(project, dict):
-                return path, project
+                doc = {}
+            if isinstance(doc.get("project"), dict):
+                return path, doc
         if folder == tree:
             break
     return None, {}
+
+
+def monolith_project(tree: Path, plan: ExtractionPlan) -> tuple[Path | None, dict[str, Any]]:
+    """The monolith's [project] table and the pyproject.toml it is in."""
+    path, doc = monolith_pyproject(tree, plan)
+    return path, doc.get("project") or {}
 
 
 def requires_python(tree: Path, plan: ExtractionPlan) -> str:
@@ -49,18 +58,61 @@ def requires_python(tree: Path, plan: ExtractionPlan) -> str:
     return value if isinstance(value, str) else f">={sys.version_info.major}.{sys.version_info.minor}"
 
 
+def _version_in(path: Path) -> str | None:
+    """`__version__ = "1.2"` (or `VERSION`) in a module, as hatch's and setuptools' dynamic versions read it."""
+    try:
+        module = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, OSError, UnicodeDecodeError, ValueError):
+        return None
+    for node in module.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and \
+                isinstance(node.value.value, str) and \
+                any(isinstance(t, ast.Name) and t.id in ("__version__", "VERSION") for t in node.targets):
+            return node.value.value
+    return None
+
+
+def monolith_version(tree: Path, plan: ExtractionPlan) -> str | None:
+    """The monolith's current version: static, or where its build backend reads a dynamic one (hatch's
+    `[tool.hatch.version] path`, setuptools' `version = {attr = ...}`, else the top package's
+    `__version__`); None when it cannot be known without building (a VCS-derived version)."""
+    path, doc = monolith_pyproject(tree, plan)
+    if path is None:
+        return None
+    project = doc["project"]
+    if isinstance(project.get("version"), str):
+        return str(project["version"])
+    tool = doc.get("tool") or {}
+    hatch_path = (tool.get("hatch") or {}).get("version", {}).get("path")
+    if isinstance(hatch_path, str):
+        return _version_in(path.parent / hatch_path)
+    attr = (((tool.get("setuptools") or {}).get("dynamic") or {}).get("version") or {}).get("attr")
+    module = str(attr).rpartition(".")[0] if isinstance(attr, str) else plan.files[0].old_module.split(".")[0]
+    root = tree / plan.source_root / module.replace(".", "/")
+    for candidate in (root / "__init__.py", root.with_suffix(".py")):
+        if candidate.is_file():
+            return _version_in(candidate)
+    return None
+
+
 def imported_top_names(folder: Path) -> set[str]:
     names: set[str] = set()
     for path in python_files(folder):
-        try:
-            module = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, OSError, UnicodeDecodeError, ValueError):
-            continue
-        for node in _statements(module):
-            if isinstance(node, ast.Import):
-                names.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module.split(".")[0])
+        names |= _top_names(path)
+    return names
+
+
+def _top_names(path: Path) -> set[str]:
+    try:
+        module = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, OSError, UnicodeDecodeError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in _statements(module):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
     return names
 
 
@@ -72,6 +124,59 @@ def _statements(tree: ast.AST) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         stack.extend(child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.expr))
+
+
+def imports_by_kind(tree: Path, plan: ExtractionPlan) -> tuple[set[str], set[str]]:
+    """(top-level names the package's code imports, those only its tests import): the package's
+    test modules (moved with it) and its own tests/ folder."""
+    root = tree / plan.package_dir / plan.import_name
+    runtime: set[str] = set()
+    tests = imported_top_names(tree / plan.package_dir / "tests")
+    for path in python_files(root):
+        module = ".".join((plan.import_name, *path.relative_to(root).with_suffix("").parts))
+        (tests if is_test_module(module) else runtime).update(_top_names(path))
+    drop = set(sys.stdlib_module_names) | {"__future__", plan.import_name}
+    return runtime - drop, tests - runtime - drop
+
+
+def _declared(project: dict[str, Any], doc: dict[str, Any]) -> dict[str, str]:
+    """normalized distribution name -> the monolith's requirement for it, from its dependencies, its
+    extras and its dependency groups (a test-only library is often declared only there)."""
+    listed = [*(project.get("dependencies") or [])]
+    for extra in (project.get("optional-dependencies") or {}).values():
+        listed += extra if isinstance(extra, list) else []
+    for group in (doc.get("dependency-groups") or {}).values():
+        listed += [g for g in group if isinstance(g, str)] if isinstance(group, list) else []
+    declared: dict[str, str] = {}
+    for spec in listed:
+        match = _NAME.match(str(spec))
+        if match:
+            declared.setdefault(normalize(match.group(1)), str(spec))
+    return declared
+
+
+def requirements(tree: Path, plan: ExtractionPlan, imported: set[str]) -> list[str]:
+    """The requirements for these imported names: other extracted packages, the monolith (at least
+    its current version), third-party distributions with the monolith's own specifiers."""
+    from importlib.metadata import packages_distributions
+
+    _, doc = monolith_pyproject(tree, plan)
+    project = doc.get("project") or {}
+    declared = _declared(project, doc)
+    extracted = _extracted_packages(tree, plan)
+    monolith_tops = {f.old_module.split(".")[0] for f in plan.files}
+    distributions = packages_distributions()
+    out = set()
+    for name in sorted(imported):
+        if name in extracted:
+            out.add(extracted[name])
+        elif name in monolith_tops:  # the monolith, while the moved code imports it
+            version = monolith_version(tree, plan)
+            out.add(str(project.get("name") or name) + (f">={version}" if version else ""))
+        else:
+            dist = next(iter(distributions.get(name, [])), name)
+            out.add(declared.get(normalize(dist), declared.get(normalize(name), dist)))
+    return sorted(out, key=normalize)
 
 
 def _extracted_packages(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
@@ -91,35 +196,22 @@ def _extracted_packages(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
     return found
 
 
-def dependencies(tree: Path, plan: ExtractionPlan) -> list[str]:
-    from importlib.metadata import packages_distributions
+def dependencies(tree: Path, plan: ExtractionPlan) -> tuple[list[str], list[str]]:
+    """(runtime requirements, test-only requirements: the `test` extra)."""
+    runtime, tests = imports_by_kind(tree, plan)
+    return requirements(tree, plan, runtime), requirements(tree, plan, tests)
 
-    imported = imported_top_names(tree / plan.package_dir / plan.import_name) - {plan.import_name}
-    imported -= set(sys.stdlib_module_names) | {"__future__"}
-    _, project = monolith_project(tree, plan)
-    declared = {}
-    listed = project.get("dependencies")
-    for spec in listed if isinstance(listed, list) else []:
-        match = _NAME.match(str(spec))
-        if match:
-            declared[normalize(match.group(1))] = str(spec)
-    extracted = _extracted_packages(tree, plan)
-    monolith_tops = {f.old_module.split(".")[0] for f in plan.files}
-    distributions = packages_distributions()
-    out = set()
-    for name in sorted(imported):
-        if name in extracted:
-            out.add(extracted[name])
-        elif name in monolith_tops:
-            out.add(str(project.get("name") or name))  # the monolith, while the moved code imports it
-        else:
-            dist = next(iter(distributions.get(name, [])), name)
-            out.add(declared.get(normalize(dist), declared.get(normalize(name), dist)))
-    return sorted(out, key=normalize)
+
+def _array(items: list[str]) -> Any:
+    import tomlkit
+
+    array = tomlkit.array()
+    array.extend(items)
+    return array.multiline(len(items) > 1)
 
 
 def declare_dependencies(tree: Path, plan: ExtractionPlan) -> StepReport:
-    """Write the package's dependencies and requires-python into its pyproject.toml."""
+    """Write the package's dependencies, its `test` extra and requires-python into its pyproject.toml."""
     import tomlkit
 
     path = tree / plan.package_dir / "pyproject.toml"
@@ -127,19 +219,26 @@ def declare_dependencies(tree: Path, plan: ExtractionPlan) -> StepReport:
         return StepReport(notes=[f"{plan.package_dir}: no pyproject.toml to declare dependencies in"])
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     project = doc.setdefault("project", tomlkit.table())
-    needed = dependencies(tree, plan)
-    array = tomlkit.array()
-    array.extend(needed)
-    project["dependencies"] = array.multiline(len(needed) > 1)
+    needed, tests = dependencies(tree, plan)
+    project["dependencies"] = _array(needed)
+    extras = project.setdefault("optional-dependencies", tomlkit.table())
+    if tests:
+        extras["test"] = _array(tests)  # type: ignore[index]
+    elif "test" in extras:  # type: ignore[operator]
+        del extras["test"]  # type: ignore[attr-defined]
+    if not extras:
+        del project["optional-dependencies"]  # type: ignore[attr-defined]
     project["requires-python"] = requires_python(tree, plan)
     atomic_write_text(path, tomlkit.dumps(doc))
     rel = f"{plan.package_dir}/pyproject.toml"
-    return StepReport(changed_files=[rel], notes=[f"{rel}: dependencies {', '.join(needed) or 'none'}"])
+    return StepReport(changed_files=[rel], notes=[f"{rel}: dependencies {', '.join(needed) or 'none'}"
+                                                  + (f"; test extra {', '.join(tests)}" if tests else "")])
 
 
 def module_tests(tree: Path, plan: ExtractionPlan) -> StepReport:
-    """A test that imports each moved module from the new package."""
-    modules = sorted(f.new_module for f in plan.files)
+    """A test that imports each moved module from the new package (test modules are the test runner's
+    to import: theirs are test-only dependencies, and importing them would collect nothing)."""
+    modules = sorted(f.new_module for f in plan.files if not is_test_module(f.new_module))
     rel = f"{plan.package_dir}/tests/test_moved_modules.py"
     text = ('"""Every module moved into this package imports (written by `vsmctl extract`)."""\n\n'
             "import importlib\n\nimport pytest\n\n\n"
@@ -147,39 +246,3 @@ def module_tests(tree: Path, plan: ExtractionPlan) -> StepReport:
             "def test_module_imports(module):\n    assert importlib.import_module(module).__name__ == module\n")
     atomic_write_text(tree / rel, text)
     return StepReport(changed_files=[rel])
-
-
-def declare_in_monolith(tree: Path, plan: ExtractionPlan) -> StepReport:
-    """The monolith depends on the new package, so installing the monolith installs it.
-
-    With hatchling (the monolith's build backend), a direct reference relative to the monolith's
-    root (`NAME @ {root:uri}/...`, hatch's context formatting) works from any clone; other
-    backends cannot express a relative path dependency, and the step's notes say so.
-    """
-    import os
-    import tomllib
-
-    import tomlkit
-
-    path, project = monolith_project(tree, plan)
-    if path is None or not project.get("name"):
-        return StepReport(notes=["no monolith pyproject.toml with a [project] table: install "
-                                 f"{plan.package_dir} beside the monolith (pip install -e {plan.package_dir})"])
-    rel = os.path.relpath(tree / plan.package_dir, path.parent).replace(os.sep, "/")
-    text = path.read_text(encoding="utf-8")
-    backend = (tomllib.loads(text).get("build-system") or {}).get("build-backend", "")
-    if backend != "hatchling.build":
-        return StepReport(notes=[f"{path.relative_to(tree)}: its build backend ({backend or 'setuptools'}) cannot "
-                                 f"declare a path dependency: install {plan.package_dir} beside the monolith"])
-    doc = tomlkit.parse(text)
-    requirement = f"{plan.package} @ {{root:uri}}/{rel}"
-    dependencies = doc["project"].setdefault("dependencies", tomlkit.array())  # type: ignore[union-attr]
-    if not any(normalize(str(d).split("@")[0].strip()) == normalize(plan.package) for d in dependencies):
-        dependencies.append(requirement)
-    tool = doc.setdefault("tool", tomlkit.table())
-    hatch = tool.setdefault("hatch", tomlkit.table())  # type: ignore[union-attr]
-    metadata = hatch.setdefault("metadata", tomlkit.table())
-    metadata["allow-direct-references"] = True
-    atomic_write_text(path, tomlkit.dumps(doc))
-    rel_path = str(path.relative_to(tree))
-    return StepReport(changed_files=[rel_path], notes=[f"{rel_path}: depends on {requirement}"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vsmctl.errors import InputError
 from vsmctl.strangler.report import StepReport
 from vsmctl.strangler.steps.base import Step, StepContext
 
@@ -10,6 +11,10 @@ class Abstraction(Step):
     name = "abstraction"
 
     def plan(self, ctx: StepContext) -> list[str]:
+        refusal = getattr(ctx.backend, "abstraction_refusal", None)  # optional: a backend may know none
+        reason = refusal(ctx.tree, ctx.plan) if refusal is not None else None
+        if reason:
+            raise InputError(reason)
         return [f"facade at {f.old_path}, routed by flag {ctx.plan.flag}" for f in ctx.plan.files] + [
             f"create flag {ctx.plan.flag} (off: the monolith's code)"]
 
