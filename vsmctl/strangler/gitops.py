@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vsmctl.errors import InputError
 from vsmctl.strangler import faults
+
+if TYPE_CHECKING:
+    from vsmctl.strangler.early_checkout import EarlyCheckout
 
 KEEP_ON_CLEAN = ".vsm/cache"
 
@@ -70,17 +73,21 @@ class GitOps:
     def worktree_path(self, name: str) -> Path:
         return self.git_dir / "vsmctl" / "worktrees" / name
 
-    def worktree(self, name: str, commit: str, point: str) -> Any:
-        """The extraction's worktree, reset and cleaned to `commit` (made if missing)."""
+    def worktree(self, name: str, commit: str, point: str, prepared: EarlyCheckout | None = None) -> Any:
+        """The extraction's worktree, reset and cleaned to `commit` (made if missing: moved into
+        place from `prepared`, a checkout begun earlier, when that holds `commit`)."""
         import git
 
         path = self.worktree_path(name)
         made = not self._is_own_worktree(path)
         if made:
+            if prepared is not None:
+                prepared.wait()  # nothing is pruned while git is still making it
             # missing, half made, or another repository's (this one was copied or moved): anew
             shutil.rmtree(path, ignore_errors=True)
             self.repo.git.worktree("prune")
-            self.repo.git.worktree("add", "--detach", str(path), commit)
+            if prepared is None or not prepared.move_to(path, commit):
+                self.repo.git.worktree("add", "--detach", str(path), commit)
         wt = git.Repo(path)
         if not made:  # a worktree just checked out at `commit` holds nothing else
             wt.git.reset("--hard", commit)

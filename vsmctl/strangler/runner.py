@@ -23,6 +23,7 @@ from vsmctl.strangler import faults, state
 from vsmctl.strangler.backend import backend_for
 from vsmctl.strangler.background_imports import importing
 from vsmctl.strangler.cutover import cold_cutover
+from vsmctl.strangler.early_checkout import EarlyCheckout
 from vsmctl.strangler.gitops import GitOps
 from vsmctl.strangler.plan import ExtractionPlan, plan_from_dict, plan_to_dict
 from vsmctl.strangler.report import StepReport
@@ -79,7 +80,8 @@ class Extraction:
         for name in steps:
             step(name).plan(ctx)
 
-    def start(self, plan: ExtractionPlan, options: Options) -> ExtractionState:
+    def start(self, plan: ExtractionPlan, options: Options, prepared: EarlyCheckout | None = None) -> ExtractionState:
+        """`prepared`: the worktree's checkout, begun while planning (early_checkout)."""
         adopted = self.git.check_clean(adopt=ADOPTABLE)
         branch = state.branch_of(plan.package)
         existing = state.read_state(self.git, plan.package)
@@ -95,7 +97,7 @@ class Extraction:
             base_branch = self.git.current_branch()
             base_commit = self.git.tip("HEAD")
             with importing(self._libraries(plan, steps)):  # while git checks out the whole monolith
-                wt = self.git.worktree(plan.package, base_commit, "start:after-worktree")
+                wt = self.git.worktree(plan.package, base_commit, "start:after-worktree", prepared)
             event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
                                     "base_branch": base_branch, "base_commit": base_commit,

@@ -12,6 +12,7 @@ from vsmctl.gates.evidence import gather
 from vsmctl.gc_pause import gc_paused
 from vsmctl.roadmap.loader import load_roadmap
 from vsmctl.roadmap.model import Gates, Roadmap
+from vsmctl.strangler.early_checkout import early_checkout
 from vsmctl.strangler.plan import ExtractionPlan, make_plan
 from vsmctl.strangler.records import StepRecord, records_of
 from vsmctl.strangler.runner import Extraction, Options, Progress
@@ -28,21 +29,33 @@ def _roadmap(root: Path, roadmap_path: Path | None) -> Roadmap:
 
 def plan_extraction(root: Path, name: str, via: str, roadmap_path: Path | None = None,
                     monolith: Path | None = None) -> tuple[Roadmap, ExtractionPlan]:
+    extraction, roadmap = _checked(root, name, via, roadmap_path)
+    return roadmap, _plan(extraction, roadmap, name, via, monolith)
+
+
+def _checked(root: Path, name: str, via: str, roadmap_path: Path | None) -> tuple[Extraction, Roadmap]:
     if via not in ("strangler", "abstraction"):
         raise InputError(f"--via must be strangler or abstraction, not '{via}'")
     extraction = Extraction(root)
     roadmap = _roadmap(extraction.root, roadmap_path)
     check_name(name)
+    return extraction, roadmap
+
+
+def _plan(extraction: Extraction, roadmap: Roadmap, name: str, via: str, monolith: Path | None) -> ExtractionPlan:
     with gc_paused():
-        return roadmap, make_plan(extraction.root, roadmap, name, via, monolith)
+        return make_plan(extraction.root, roadmap, name, via, monolith)
 
 
 def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False, actor: str = "vsmctl",
             progress: Progress | None = None) -> ExtractionState:
-    roadmap, plan = plan_extraction(root, name, via, roadmap_path, monolith)
-    options = Options(roadmap.test_command, roadmap.python, template, no_shims, actor)
-    return Extraction(root, progress).start(plan, options)
+    extraction, roadmap = _checked(root, name, via, roadmap_path)
+    # the worktree's checkout (the whole monolith) runs while the plan is made
+    with early_checkout(extraction.root, extraction.git.worktree_path(name)) as prepared:
+        plan = _plan(extraction, roadmap, name, via, monolith)
+        options = Options(roadmap.test_command, roadmap.python, template, no_shims, actor)
+        return Extraction(root, progress).start(plan, options, prepared)
 
 
 def dry_run(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
