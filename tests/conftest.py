@@ -49,6 +49,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def templates_home(tmp_path_factory):
+    """The versioned template repositories (strangler/template_repo.py) go to a folder of the test
+    run, never to the user's data folder; vsmctl run in a subprocess inherits it."""
+    if "VSMCTL_TEMPLATES_HOME" not in os.environ:
+        os.environ["VSMCTL_TEMPLATES_HOME"] = str(tmp_path_factory.mktemp("templates-home"))
+    return Path(os.environ["VSMCTL_TEMPLATES_HOME"])
+
+
 @pytest.fixture()
 def tree(tmp_path: Path):
     def make(files: dict[str, str | bytes]) -> Path:

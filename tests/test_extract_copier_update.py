@@ -47,3 +47,22 @@ def test_the_same_template_content_keeps_its_tag(tmp_path, monkeypatch):
     first = versioned_template(templates_dir() / "python-package")
     assert versioned_template(templates_dir() / "python-package") == first
     assert first == (tmp_path / "python-package", first[1]) and first[1].endswith(".post0")
+
+
+def test_two_templates_that_share_a_folder_name_keep_their_own_repository_and_tag(tmp_path, monkeypatch):
+    """A user's `--template .../python-package` and the built-in one used in turn: each keeps its
+    tag (they used to take turns committing to one repository, a new tag each turn)."""
+    import shutil
+
+    from vsmctl.resources import templates_dir
+    from vsmctl.strangler.template_repo import versioned_template
+
+    monkeypatch.setenv("VSMCTL_TEMPLATES_HOME", str(tmp_path / "home"))
+    own = tmp_path / "mine" / "python-package"
+    shutil.copytree(templates_dir() / "python-package", own)
+    (own / "EXTRA.md").write_text("a team's own addition\n")
+    built_in = versioned_template(templates_dir() / "python-package")
+    mine = versioned_template(own)
+    assert mine[0] != built_in[0] and mine[0].name.startswith("python-package-")
+    assert versioned_template(templates_dir() / "python-package") == built_in
+    assert versioned_template(own) == mine and mine[1].endswith(".post0")

@@ -53,6 +53,19 @@ def templates_home() -> Path:
     return Path(data) / "vsmctl" / "templates"
 
 
+def repository_name(source: Path) -> str:
+    """vsmctl's own templates by their name (one repository whichever install or clone uses
+    them); any other folder by its name and where it is: two different templates that share a
+    folder name must not take turns committing to one repository (each turn a new tag, so the
+    same template would give a different `_commit` from one extraction to the next)."""
+    from vsmctl.resources import templates_dir
+
+    resolved = source.resolve()
+    if resolved.parent == templates_dir().resolve():
+        return source.name
+    return f"{source.name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:10]}"
+
+
 def versioned_template(source: Path) -> tuple[Path, str]:
     """The template `source` as a tagged git repository in the user's data folder (made or
     brought up to date), and the tag of this content: copier renders from it and records a
@@ -61,9 +74,9 @@ def versioned_template(source: Path) -> tuple[Path, str]:
 
     from vsmctl import __version__
 
-    repo = templates_home() / source.name
+    repo = templates_home() / repository_name(source)
     repo.parent.mkdir(parents=True, exist_ok=True)
-    with open(repo.parent / f".{source.name}.lock", "w") as lock:
+    with open(repo.parent / f".{repo.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two extractions at once: one makes the commit, the other reuses it
         return _commit_template(repo, source, __version__)
 
