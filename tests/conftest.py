@@ -12,21 +12,6 @@ from git_repos import REPO, monolith_repo
 from git_repos import ROADMAP as ROADMAP
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _own_templates_home(tmp_path_factory: pytest.TempPathFactory):
-    """The scaffold renders from a tagged git copy of the template in the user's data folder, which
-    every checkout on the machine shares: another checkout's template content commits a new
-    version there, and a package scaffolded meanwhile records another tag. Each run (each xdist
-    worker) has its own; a test that sets VSMCTL_TEMPLATES_HOME itself still wins."""
-    saved = os.environ.get("VSMCTL_TEMPLATES_HOME")
-    os.environ["VSMCTL_TEMPLATES_HOME"] = str(tmp_path_factory.mktemp("templates-home"))
-    yield
-    if saved is None:
-        os.environ.pop("VSMCTL_TEMPLATES_HOME", None)
-    else:
-        os.environ["VSMCTL_TEMPLATES_HOME"] = saved
-
-
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Create files (dedented text or raw bytes) under root; returns root."""
     for rel, content in files.items():
