@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -155,17 +155,31 @@ def _declared(project: dict[str, Any], doc: dict[str, Any]) -> dict[str, str]:
     return declared
 
 
-def requirements(tree: Path, plan: ExtractionPlan, imported: set[str]) -> list[str]:
+class InstalledDistributions:
+    """Installed distributions by import name (importlib.metadata.packages_distributions), read once
+    and only when a third-party name is looked up: it parses every installed distribution's metadata."""
+
+    def __init__(self) -> None:
+        self._by_name: Mapping[str, list[str]] | None = None
+
+    def get(self, name: str) -> list[str]:
+        if self._by_name is None:
+            from importlib.metadata import packages_distributions
+
+            self._by_name = packages_distributions()
+        return list(self._by_name.get(name, []))
+
+
+def requirements(tree: Path, plan: ExtractionPlan, imported: set[str],
+                 distributions: InstalledDistributions | None = None) -> list[str]:
     """The requirements for these imported names: other extracted packages, the monolith (at least
     its current version), third-party distributions with the monolith's own specifiers."""
-    from importlib.metadata import packages_distributions
-
+    distributions = distributions or InstalledDistributions()
     _, doc = monolith_pyproject(tree, plan)
     project = doc.get("project") or {}
     declared = _declared(project, doc)
     extracted = _extracted_packages(tree, plan)
     monolith_tops = {f.old_module.split(".")[0] for f in plan.files}
-    distributions = packages_distributions()
     out = set()
     for name in sorted(imported):
         if name in extracted:
@@ -174,7 +188,7 @@ def requirements(tree: Path, plan: ExtractionPlan, imported: set[str]) -> list[s
             version = monolith_version(tree, plan)
             out.add(str(project.get("name") or name) + (f">={version}" if version else ""))
         else:
-            dist = next(iter(distributions.get(name, [])), name)
+            dist = next(iter(distributions.get(name)), name)
             out.add(declared.get(normalize(dist), declared.get(normalize(name), dist)))
     return sorted(out, key=normalize)
 
@@ -199,7 +213,8 @@ def _extracted_packages(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
 def dependencies(tree: Path, plan: ExtractionPlan) -> tuple[list[str], list[str]]:
     """(runtime requirements, test-only requirements: the `test` extra)."""
     runtime, tests = imports_by_kind(tree, plan)
-    return requirements(tree, plan, runtime), requirements(tree, plan, tests)
+    distributions = InstalledDistributions()  # read once for both
+    return requirements(tree, plan, runtime, distributions), requirements(tree, plan, tests, distributions)
 
 
 def _array(items: list[str]) -> Any:
