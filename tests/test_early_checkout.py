@@ -13,8 +13,9 @@ from vsmctl.strangler.gitops import GitOps
 
 
 def _worktrees(repo):
-    listed = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=repo, capture_output=True,
-                            text=True, check=True).stdout
+    run = subprocess.run(["git", "worktree", "list", "--porcelain"], cwd=repo, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    listed = run.stdout
     return [line.split(" ", 1)[1] for line in listed.splitlines() if line.startswith("worktree ")]
 
 
@@ -32,7 +33,7 @@ def small_repo(tmp_path):
 def test_the_checkout_moves_into_place_at_the_base_commit(small_repo):
     ops = GitOps(small_repo)
     target = ops.worktree_path("pkg")
-    with early_checkout(ops.root, target) as prepared:
+    with early_checkout(ops.root, "pkg") as prepared:
         assert prepared is not None
         wt = ops.worktree("pkg", ops.tip("HEAD"), "test", prepared)
     assert sorted(p.name for p in target.parent.iterdir()) == ["pkg"]  # nothing incoming is left
@@ -43,7 +44,7 @@ def test_the_checkout_moves_into_place_at_the_base_commit(small_repo):
 def test_another_commit_is_checked_out_anew_and_the_early_one_removed(small_repo):
     ops = GitOps(small_repo)
     first = ops.tip("HEAD")
-    with early_checkout(ops.root, ops.worktree_path("pkg")) as prepared:
+    with early_checkout(ops.root, "pkg") as prepared:
         (small_repo / "m0.py").write_text("X = 100\n")
         ops.repo.git.commit("-am", "later")
         assert prepared is not None and not prepared.move_to(ops.worktree_path("other"), ops.tip("HEAD"))
@@ -55,7 +56,7 @@ def test_another_commit_is_checked_out_anew_and_the_early_one_removed(small_repo
 
 def test_a_checkout_not_taken_is_removed(small_repo):
     ops = GitOps(small_repo)
-    with early_checkout(ops.root, ops.worktree_path("pkg")) as prepared:
+    with early_checkout(ops.root, "pkg") as prepared:
         assert prepared is not None
     assert _worktrees(small_repo) == [str(small_repo)]
     assert not list(ops.worktree_path("pkg").parent.iterdir())
@@ -70,7 +71,7 @@ def test_an_incoming_worktree_of_a_process_that_is_gone_is_removed(small_repo):
     EarlyCheckout(small_repo, target).discard()  # (made by this process, removed)
     subprocess.run(["git", "worktree", "add", "--detach", str(stale), "HEAD"], cwd=small_repo, check=True,
                    capture_output=True)
-    with early_checkout(ops.root, target):
+    with early_checkout(ops.root, "pkg"):
         assert not stale.exists()
     assert _worktrees(small_repo) == [str(small_repo)]
 
@@ -86,3 +87,8 @@ def test_a_refused_extraction_leaves_no_worktree(tmp_path):
     assert _worktrees(repo) == [str(repo)]
     assert not (repo / ".git" / "vsmctl" / "worktrees").exists() or not list(
         (repo / ".git" / "vsmctl" / "worktrees").iterdir())
+
+
+def test_outside_a_repository_nothing_is_begun(tmp_path):
+    with early_checkout(tmp_path, "pkg") as prepared:
+        assert prepared is None

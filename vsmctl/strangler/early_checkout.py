@@ -5,7 +5,7 @@ a large monolith most of a second, during which vsmctl would only wait. It does 
 plan, so it starts before planning, in a git process of its own, into a worktree of this process's
 own (`NAME.incoming-PID` beside the extraction's worktree). Once every check of `start` has passed
 (under the extraction's lock) it is moved into place, if it holds the base commit; otherwise, and
-whenever the extraction does not start, it is removed (stopped first if still running): a refusal
+whenever the extraction does not start, it is removed (once git has finished it): a refusal
 leaves nothing. A process killed meanwhile leaves its incoming worktree; the next one removes it.
 """
 
@@ -17,6 +17,8 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from vsmctl.strangler.gitops import worktree_path
 
 INCOMING = ".incoming-"
 
@@ -48,16 +50,15 @@ class EarlyCheckout:
             self._process.wait()
 
     def discard(self) -> None:
-        """Stop the checkout if it still runs, and remove it if it was not moved into place."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        """Remove the checkout if it was not moved into place (once git is done with it: a checkout
+        stopped halfway leaves git's own records of it half made)."""
+        self.wait()
         _remove(self.root, self.path)
 
 
 def _remove(root: Path, path: Path) -> None:
     if path.exists():
-        _git(root, "worktree", "remove", "--force", "--force", str(path))  # twice: also a half-made one
+        _git(root, "worktree", "remove", "--force", str(path))
         shutil.rmtree(path, ignore_errors=True)
         _git(root, "worktree", "prune")
 
@@ -81,10 +82,13 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def early_checkout(root: Path, target: Path) -> Iterator[EarlyCheckout | None]:
-    """A checkout of HEAD for the worktree at `target`, begun now (None when `target` exists: the
-    extraction resets that one instead); whatever was not moved into place goes on leaving."""
-    if target.exists():
+def early_checkout(root: Path, name: str) -> Iterator[EarlyCheckout | None]:
+    """A checkout of HEAD for the worktree of the extraction `name`, begun now (None outside a git
+    repository, or when that worktree exists: the extraction resets that one instead); whatever
+    was not moved into place goes on leaving."""
+    git_dir = _git(root, "rev-parse", "--absolute-git-dir")  # GitPython is not loaded yet: git itself
+    target = worktree_path(Path(git_dir), name) if git_dir else None
+    if target is None or target.exists():
         yield None
         return
     _remove_stale(root, target)

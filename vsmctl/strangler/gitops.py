@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from vsmctl.errors import InputError
 from vsmctl.strangler import faults
 
-if TYPE_CHECKING:
-    from vsmctl.strangler.early_checkout import EarlyCheckout
-
 KEEP_ON_CLEAN = ".vsm/cache"
+
+
+class PreparedCheckout(Protocol):
+    """A checkout begun earlier (strangler/early_checkout.py)."""
+
+    def wait(self) -> None: ...
+
+    def move_to(self, target: Path, commit: str) -> bool: ...
+
+
+def worktree_path(git_dir: Path, name: str) -> Path:
+    """Where the extraction of `name` keeps its worktree, in the repository whose git folder is `git_dir`."""
+    return git_dir / "vsmctl" / "worktrees" / name
 
 
 class GitOps:
@@ -71,9 +81,9 @@ class GitOps:
 
     # --- the worktree -------------------------------------------------------------------------
     def worktree_path(self, name: str) -> Path:
-        return self.git_dir / "vsmctl" / "worktrees" / name
+        return worktree_path(self.git_dir, name)
 
-    def worktree(self, name: str, commit: str, point: str, prepared: EarlyCheckout | None = None) -> Any:
+    def worktree(self, name: str, commit: str, point: str, prepared: PreparedCheckout | None = None) -> Any:
         """The extraction's worktree, reset and cleaned to `commit` (made if missing: moved into
         place from `prepared`, a checkout begun earlier, when that holds `commit`)."""
         import git

@@ -50,9 +50,11 @@ def _plan(extraction: Extraction, roadmap: Roadmap, name: str, via: str, monolit
 def extract(root: Path, name: str, via: str, roadmap_path: Path | None = None, monolith: Path | None = None,
             template: str | None = None, no_shims: bool = False, actor: str = "vsmctl",
             progress: Progress | None = None) -> ExtractionState:
-    extraction, roadmap = _checked(root, name, via, roadmap_path)
-    # the worktree's checkout (the whole monolith) runs while the plan is made
-    with early_checkout(extraction.root, extraction.git.worktree_path(name)) as prepared:
+    if via not in ("strangler", "abstraction"):
+        raise InputError(f"--via must be strangler or abstraction, not '{via}'")
+    # the worktree's checkout (the whole monolith) runs while vsmctl loads the roadmap and plans
+    with early_checkout(root, check_name(name)) as prepared:
+        extraction, roadmap = _checked(root, name, via, roadmap_path)
         plan = _plan(extraction, roadmap, name, via, monolith)
         options = Options(roadmap.test_command, roadmap.python, template, no_shims, actor)
         return Extraction(root, progress).start(plan, options, prepared)
