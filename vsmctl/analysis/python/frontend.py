@@ -7,6 +7,7 @@ from pathlib import Path
 
 from vsmctl.analysis.frontend import Progress, SourceSet
 from vsmctl.analysis.model import ModuleGraph
+from vsmctl.analysis.moved_code import MovedCode
 from vsmctl.analysis.python.discovery import SourceTree, discover, has_packages
 
 
@@ -44,3 +45,9 @@ class PythonFrontend:
         tree = found.payload
         assert isinstance(tree, SourceTree)
         return build_graph(tree, None, None, into=frozenset(select([f.module for f in tree.files])))
+
+    def merge_moved_code(self, graph: ModuleGraph, code: MovedCode) -> ModuleGraph:
+        """An extracted package's code put back under its old module names (analysis/moved_code.py)."""
+        from vsmctl.analysis.python.moved_code import merge
+
+        return merge(graph, code)
