@@ -133,3 +133,13 @@ def test_equal_string_literals_are_reported_at_their_own_lines():
     assert report.uncertain_strings == [(2, "vsm.s3.audit"), (5, "vsm.s3.audit")]
     assert report.rewritten_strings == [(6, "vsm.s3.audit", "vsm_s3_control.audit")]
     assert out.endswith('patch("vsm_s3_control.audit")\n')
+
+
+def test_string_lines_come_from_the_tokens_and_give_way_to_libcst_when_they_cannot_be_matched():
+    from vsmctl.strangler.python.codemods import _string_lines
+
+    source = 'x = "a.b"\ny = f"a.b"\nz = b"a.b"\nw = """a.b"""\n'
+    assert _string_lines(source, ["a.b", "a.b"]) == [1, 4]  # f-strings and bytes are not SimpleStrings
+    assert _string_lines('x = ("a." "b")\n', ["a."]) == [1]  # each literal of a concatenation
+    assert _string_lines('x = "a\\x2eb"\n', ["a.b"]) is None  # an escape hides the dot: libcst decides
+    assert _string_lines('x = "a.b"\n', ["a.b", "a.b"]) is None  # counts differ

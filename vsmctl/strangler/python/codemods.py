@@ -327,24 +327,62 @@ def rewrite_source(source: str, moves: Moves, module: str, is_package: bool = Fa
     rewriter = ImportRewriter(moves, module, is_package, new_module)
     tree = cst.parse_module(source)
     result = tree.visit(rewriter)
-    _report_strings(tree, rewriter)
+    _report_strings(tree, rewriter, source)
     if not rewriter.report.changed:
         return source, rewriter.report
     return result.code, rewriter.report
 
 
-def _report_strings(tree: cst.Module, rewriter: ImportRewriter) -> None:
-    """Each string's own line (libcst's PositionProvider on the unchanged original tree: two equal
-    literals are reported at their two lines)."""
+def _report_strings(tree: cst.Module, rewriter: ImportRewriter, source: str) -> None:
+    """Each string's own line: two equal literals are reported at their two lines."""
     if not rewriter.strings:
         return
-    positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-    for node, value, new in rewriter.strings:
-        line = positions[node].start.line if node in positions else 0
+    lines = _string_lines(source, [value for _node, value, _new in rewriter.strings])
+    if lines is None:  # libcst's PositionProvider on the unchanged tree: exact, but a whole codegen pass
+        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        lines = [positions[node].start.line if node in positions else 0 for node, _value, _new in rewriter.strings]
+    for (_node, value, new), line in zip(rewriter.strings, lines, strict=True):
         if new is None:
             rewriter.report.uncertain_strings.append((line, value))
         else:
             rewriter.report.rewritten_strings.append((line, value, new))
+
+
+def _string_lines(source: str, values: list[str]) -> list[int] | None:
+    """The lines of the recorded strings (`values`, in the order libcst met them: source order),
+    from the tokenizer: each plain string literal is one STRING token, as it is one SimpleString
+    node. The k-th recorded string of a value is the k-th token of that value. None when the
+    counts differ (a value made by implicit concatenation, escapes in the text), and libcst decides."""
+    import io
+    import tokenize
+    from ast import literal_eval
+
+    wanted = set(values)
+    found: dict[str, list[int]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type != tokenize.STRING or "." not in token.string:
+                continue
+            prefix = token.string[:token.string.index(token.string[-1])].lower()
+            if "f" in prefix or "b" in prefix:
+                continue
+            value = literal_eval(token.string)
+            if value in wanted:
+                found.setdefault(value, []).append(token.start[0])
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    if any(len(found.get(value, ())) != count for value, count in counts.items()):
+        return None
+    taken: dict[str, int] = {}
+    lines = []
+    for value in values:
+        index = taken.get(value, 0)
+        taken[value] = index + 1
+        lines.append(found[value][index])
+    return lines
 
 
 def _may_need_rewrite(source: str, moves: Moves, module: str, moving: bool) -> bool:
