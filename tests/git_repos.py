@@ -33,6 +33,14 @@ def init_repo(folder: Path, user: tuple[str, str] = TEST_USER) -> git.Repo:
     return repo
 
 
+def commit_all(folder: Path, message: str, user: tuple[str, str] = TEST_USER) -> git.Repo:
+    """`init_repo` and everything in the folder in a first commit."""
+    repo = init_repo(folder, user)
+    repo.git.add(A=True)
+    repo.index.commit(message)
+    return repo
+
+
 def monolith_repo(folder: Path, roadmap: str | None = None, user: tuple[str, str] = TEST_USER) -> git.Repo:
     """A repository with a copy of the example monolith and a roadmap (the bundled one unless its text
     is given), all in a first commit."""
@@ -41,10 +49,7 @@ def monolith_repo(folder: Path, roadmap: str | None = None, user: tuple[str, str
         shutil.copy(ROADMAP, folder / "roadmap.yaml")
     else:
         (folder / "roadmap.yaml").write_text(roadmap)
-    repo = init_repo(folder, user)
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
-    return repo
+    return commit_all(folder, "the monolith", user)
 
 
 def tree_hash(root: Path, skip: tuple[str, ...] = (".git", "__pycache__", ".pytest_cache")) -> str:

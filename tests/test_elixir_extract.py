@@ -37,12 +37,7 @@ def make_repo(root: Path, namespaces: dict[str, str] | None = None) -> Path:
     for package, namespace in (namespaces or {}).items():
         roadmap["packages"][package]["namespace"] = namespace
     (root / "roadmap.yaml").write_text(yaml.safe_dump(roadmap, sort_keys=False), encoding="utf-8")
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the Elixir monolith")
+    git_repos.commit_all(root, "the Elixir monolith")
     return root
 
 

@@ -13,7 +13,7 @@ import sys
 import git
 import pytest
 from conftest import run_cli
-from git_repos import tree_hash
+from git_repos import commit_all, tree_hash
 
 MONOLITH = "examples/vsm_monolith"
 
@@ -240,12 +240,7 @@ def fast_repo_template(tmp_path_factory):
     old = "test_command: python -m pytest -q -p no:cacheprovider examples/vsm_monolith/tests"
     assert old in text
     (repo_dir / "roadmap.yaml").write_text(text.replace(old, f"test_command: {FAST_TESTS}"))
-    repo = git.Repo.init(repo_dir, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the monolith")
+    commit_all(repo_dir, "the monolith")
     return repo_dir
 
 
@@ -519,12 +514,7 @@ def src_layout_project(root, test_command="python -m pytest -q -p no:cacheprovid
             """,
         "scripts/report.py": "from shop.billing.invoice import total\n\nprint(total([1]))\n",
     })
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the shop")
+    commit_all(root, "the shop")
     return root
 
 

@@ -6,6 +6,7 @@ import multiprocessing
 
 import pytest
 from conftest import run_cli
+from git_repos import init_repo
 
 from vsmctl.events import EventLog
 from vsmctl.flags.store import FlagStore
@@ -16,12 +17,7 @@ FLAG = "extract.vsm-s3-control"
 
 @pytest.fixture()
 def ws(tmp_path):
-    import git
-
-    repo = git.Repo.init(tmp_path, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Ana Lyst")
-        cfg.set_value("user", "email", "ana@example.com")
+    init_repo(tmp_path, ("Ana Lyst", "ana@example.com"))
     return tmp_path
 
 

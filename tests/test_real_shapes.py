@@ -15,6 +15,7 @@ from pathlib import Path
 
 import git
 from conftest import run_cli, write_tree
+from git_repos import commit_all
 
 ROADMAP = """
 version: 1
@@ -31,12 +32,7 @@ packages:
 def make_repo(root: Path, files: dict[str, str], test_command: str = "python -m pytest -q -p no:cacheprovider",
               **extra: str) -> Path:
     write_tree(root, {"roadmap.yaml": ROADMAP.format(test_command=test_command), **files, **extra})
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cfg:
-        cfg.set_value("user", "name", "Test User")
-        cfg.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.index.commit("the project")
+    commit_all(root, "the project")
     return root
 
 
