@@ -15,8 +15,8 @@ def moved_code(root: Path, states: list[ExtractionState]) -> list[MovedCode]:
     found = []
     for current in states:
         plan = current.plan
-        if current.rolled_back or plan.get("language", "python") != "python" or \
-                not any(done.step in CODE_STEPS for done in current.done):
+        # the language is the analysis frontend's to decide (analysis/moved_merge.py)
+        if current.rolled_back or not any(done.step in CODE_STEPS for done in current.done):
             continue
         folder = Path(root) / plan["package_dir"]
         if folder.is_dir():
