@@ -164,3 +164,47 @@ def test_an_import_down_a_layer_counts_half_while_clustering(tree):
     halved = across_cycles_halved(graph, weights)
     assert halved[("app.a", "app.b")] == 2.0  # a and b import each other: both ways
     assert halved[("app.a", "app.c")] == 0.5  # c is below a: one way only
+
+
+def layered() -> dict[str, str]:
+    """A core (four modules in one import cycle, and a helper they use) and, above it, a task API
+    that ten tasks import; everything imports the core's first module."""
+    files = {"app/__init__.py": "", "app/helper.py": ""}
+    for i in range(4):
+        files[f"app/core{i}.py"] = f"import app.core{(i + 1) % 4}\nimport app.helper\n"
+    files["app/api.py"] = "import app.core0\n"
+    for i in range(10):
+        files[f"app/task{i}.py"] = "import app.api\nimport app.core0\n"
+    return files
+
+
+def test_the_foundation_is_the_largest_cycle_and_what_it_imports(tree):
+    from vsmctl.analysis.report import load_graph
+    from vsmctl.propose.layers import foundation
+
+    graph, _ = load_graph(tree(layered()) / "app", use_cache=False)
+    assert foundation(graph) == {"app.core0", "app.core1", "app.core2", "app.core3", "app.helper"}
+    acyclic, _ = load_graph(tree({"lib/__init__.py": "", "lib/a.py": "import lib.b\n", "lib/b.py": ""}) / "lib",
+                            use_cache=False)
+    assert foundation(acyclic) == frozenset()
+
+
+def test_an_import_into_the_foundation_counts_a_quarter_more_while_clustering(tree):
+    from vsmctl.analysis.report import load_graph
+    from vsmctl.propose.coupling import across_cycles_halved, import_weights, into_foundation_scaled
+    from vsmctl.propose.layers import foundation
+
+    graph, _ = load_graph(tree(layered()) / "app", use_cache=False)
+    scaled = into_foundation_scaled(across_cycles_halved(graph, import_weights(graph)), foundation(graph))
+    assert scaled[("app.core0", "app.core1")] == 1.0  # inside the cycle
+    assert scaled[("app.core0", "app.helper")] == 0.5  # down a layer, inside the foundation
+    assert scaled[("app.api", "app.task3")] == 0.5  # down a layer, above the foundation
+    assert scaled[("app.api", "app.core0")] == 0.125  # into the foundation
+
+
+def test_only_the_foundation_has_hubs_a_widely_imported_module_above_it_holds_its_layer(tree):
+    _graph, proposal = propose_boundaries(tree(layered()) / "app", use_cache=False)
+    assert "app.core0" in proposal.notes.hubs and "app.api" not in proposal.notes.hubs
+    tasks = {proposal.partition[f"app.task{i}"] for i in range(10)}
+    assert tasks == {proposal.partition["app.api"]}
+    assert proposal.partition["app.api"] != proposal.partition["app.core1"]

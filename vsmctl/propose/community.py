@@ -184,11 +184,20 @@ def _place_around(label: dict[str, str], hubs: set[str], near_all: dict[str, dic
     return isolated
 
 
+def foundation_hubs(hubs: set[str], atoms: Atoms, base: frozenset[str]) -> set[str]:
+    """The hubs in the foundation layer (all of them when there is none): a widely imported
+    module above it is the centre of its own layer, not a utility of the whole code (layers.py)."""
+    if not base:
+        return hubs
+    return {h for h in hubs if any(m in base for m in atoms.members[h])}
+
+
 def communities(atoms: Atoms, weights: Weights, directed: set[tuple[str, str]], is_package: dict[str, bool],
-                packages: int | None = None) -> Clustering:
-    """module -> cluster label, with the hubs set aside and the unconnected modules placed."""
+                packages: int | None = None, base: frozenset[str] = frozenset()) -> Clustering:
+    """module -> cluster label, with the hubs set aside and the unconnected modules placed.
+    `base`: the foundation layer (layers.py), which decides what counts as a hub."""
     atom_w = atom_weights(atoms, weights)
-    hubs = find_hubs(atoms, directed)
+    hubs = foundation_hubs(find_hubs(atoms, directed), atoms, base)
     core = {k: w for k, w in atom_w.items() if k[0] not in hubs and k[1] not in hubs}
     near = neighbours(core)
     connected = sorted(a for a in atoms.members if a not in hubs and a in near)

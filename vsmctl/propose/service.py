@@ -10,7 +10,8 @@ from vsmctl.analysis.report import gc_paused, load_graph
 from vsmctl.errors import CheckFailed, InputError
 from vsmctl.propose.atoms import Atoms, build_atoms
 from vsmctl.propose.community import HUB_SHARE, UNPLACED, Clustering, communities, find_hubs
-from vsmctl.propose.coupling import across_cycles_halved, add_weights, import_weights
+from vsmctl.propose.coupling import across_cycles_halved, add_weights, import_weights, into_foundation_scaled
+from vsmctl.propose.layers import foundation
 from vsmctl.propose.proposal import Notes, Proposal, describe, suggest_names
 from vsmctl.propose.roadmap_writer import PackagePlan, WriteResult, write_proposal
 from vsmctl.propose.roles import composition_roots
@@ -43,7 +44,8 @@ def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: i
         graph, _ = load_graph(path, excludes, use_cache, progress, language)
     atoms = build_atoms(graph, cut_cycles)
     weights = import_weights(graph)
-    clustered = across_cycles_halved(graph, weights)
+    base = foundation(graph)
+    clustered = into_foundation_scaled(across_cycles_halved(graph, weights), base)
     if history:
         from vsmctl.propose.history import change_coupling
 
@@ -51,7 +53,7 @@ def propose_boundaries(path: Path, roadmap_path: Path | None = None, packages: i
         weights, clustered = add_weights(weights, co_change), add_weights(clustered, co_change)
     seeds = assign(roadmap, graph.modules).package_of if roadmap is not None else {}
     is_package = {m: info.is_package for m, info in graph.modules.items()}
-    clustering = communities(atoms, clustered, set(graph.edges()), is_package, None if seeds else packages)
+    clustering = communities(atoms, clustered, set(graph.edges()), is_package, None if seeds else packages, base)
     if seeds:
         partition, decisions = _seeded(graph, atoms, weights, seeds, clustering)
         mode, note = "seeded", None
