@@ -97,6 +97,7 @@ class Extraction:
             base_branch = self.git.current_branch()
             base_commit = self.git.tip("HEAD")
             with importing(self._libraries(plan, steps)):  # while git checks out the whole monolith
+                self._head_start(plan, base_commit, prepared)
                 wt = self.git.worktree(plan.package, base_commit, "start:after-worktree", prepared)
             event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
@@ -115,6 +116,14 @@ class Extraction:
                 (self.root / rel).unlink()
             self.git.checkout(branch, "start:after-checkout")
             return self._run(plan.package, [], options.actor)
+
+    def _head_start(self, plan: ExtractionPlan, base_commit: str, prepared: EarlyCheckout | None) -> None:
+        """The steps' work that needs only the files (optional: a backend's `head_start`), done from
+        the user's checkout while git still checks out the worktree; not worth it without that wait."""
+        head_start = getattr(backend_for(plan.language), "head_start", None)
+        if head_start is not None and prepared is not None:
+            with gc_paused():
+                head_start(self.root, plan, base_commit)
 
     @staticmethod
     def _libraries(plan: ExtractionPlan, steps: list[str]) -> list[str]:
