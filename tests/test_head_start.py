@@ -79,3 +79,48 @@ def test_a_file_libcst_cannot_parse_is_left_for_the_step_to_report(tmp_path):
     rewrite_memo.rewrite_ahead(checkout, _plan())
     with pytest.raises(codemods.cst.ParserSyntaxError):  # the step's own call meets it, as without a head start
         rewrite_memo.rewrite(broken, MOVES, "app.main")
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mode)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _scaffold_ctx(tree: Path):
+    from vsmctl.strangler.python.backend import PythonBackend
+    from vsmctl.strangler.steps.base import StepContext
+
+    tree.mkdir(parents=True, exist_ok=True)
+    return StepContext(tree, _plan(), PythonBackend())
+
+
+def test_the_package_rendered_ahead_is_the_package_copier_renders(tmp_path, monkeypatch):
+    import copier
+
+    from vsmctl.strangler.steps import scaffold
+
+    renders: list[str] = []
+    real = copier.run_copy
+    monkeypatch.setattr(copier, "run_copy", lambda src, dst, **kw: (renders.append(dst), real(src, dst, **kw))[1])
+    direct = _scaffold_ctx(tmp_path / "direct")
+    scaffold.Scaffold().apply(direct)
+    checkout, worktree = _scaffold_ctx(tmp_path / "checkout"), _scaffold_ctx(tmp_path / "worktree")
+    scaffold.Scaffold().ahead(checkout)
+    assert len(renders) == 2 and not (checkout.tree / "packages").exists()  # rendered aside, not in the checkout
+    scaffold.Scaffold().apply(worktree)
+    assert len(renders) == 2  # copied, not rendered again
+    package = "packages/app-billing"
+    assert _files(worktree.tree / package) == _files(direct.tree / package)
+    assert "_commit" in (worktree.tree / package / ".copier-answers.yml").read_text()
+
+
+def test_a_package_rendered_for_other_answers_is_not_used(tmp_path):
+    from vsmctl.strangler.steps import scaffold
+
+    checkout = _scaffold_ctx(tmp_path / "checkout")
+    scaffold.Scaffold().ahead(checkout)
+    worktree = _scaffold_ctx(tmp_path / "worktree")
+    # the monolith's requires-python differs in the worktree: another answer, so copier renders anew
+    (worktree.tree / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.9"\n')
+    scaffold.Scaffold().apply(worktree)
+    assert 'python-version: "3.9"' in (worktree.tree / ".github" / "workflows" / "app-billing.yml").read_text()

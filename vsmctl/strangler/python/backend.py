@@ -62,7 +62,8 @@ class PythonBackend:
         the base commit, which the move step compares with."""
         from vsmctl.strangler.python.api_compat import load_before
 
-        rewrite_ahead(checkout, plan)
+        for text in rewrite_ahead(checkout, plan):  # and the imports of each, for its dependencies
+            distribution.top_names_of(text)
         if plan.moves.mapping:
             # griffe may still be loading in the import thread: a module's import lock makes this
             # import wait for that one to finish (this thread holds no other import lock meanwhile)

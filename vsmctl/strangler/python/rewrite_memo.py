@@ -41,16 +41,17 @@ def rewrite(source: str, moves: Moves, module: str, is_package: bool = False,
                         uncertain_strings=list(report.uncertain_strings))
 
 
-def _remember(source: str, moves: Moves, module: str, is_package: bool, new_module: str | None) -> None:
+def _remember(source: str, moves: Moves, module: str, is_package: bool, new_module: str | None) -> str | None:
+    """The rewritten text (None: libcst cannot parse the file; the step says so when it meets it)."""
     global _chars
     try:
         result = rewrite_source(source, moves, module, is_package, new_module)
-    except Exception:  # a file libcst cannot parse: the step says so when it meets it
-        return
-    if _chars + len(source) > LIMIT_CHARS:
-        return
-    _memo[_key(source, moves, module, is_package, new_module)] = result
-    _chars += len(source)
+    except Exception:
+        return None
+    if _chars + len(source) <= LIMIT_CHARS:
+        _memo[_key(source, moves, module, is_package, new_module)] = result
+        _chars += len(source)
+    return result[0]
 
 
 def _read(path: Path) -> str | None:
@@ -60,18 +61,19 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def rewrite_ahead(checkout: Path, plan: ExtractionPlan) -> None:
+def rewrite_ahead(checkout: Path, plan: ExtractionPlan) -> list[str]:
     """Rewrite, from `checkout`, what the move step will: each moved module at its new name, and each
-    importer the plan found (as `PythonBackend._rewrite` calls it)."""
+    importer the plan found (as `PythonBackend._rewrite` calls it). Returns the moved modules' new texts."""
     global _chars
     _memo.clear()
     _chars = 0
+    moved_texts = []
     for f in plan.files:
         source = _read(checkout / f.old_path)
         if source is not None:
-            _remember(source, plan.moves, f.old_module, f.is_package, f.new_module)
+            moved_texts.append(_remember(source, plan.moves, f.old_module, f.is_package, f.new_module))
     if plan.mode != "strangler":  # branch by abstraction leaves the importers alone
-        return
+        return [text for text in moved_texts if text is not None]
     moved = {f.old_path for f in plan.files}
     for rel in plan.importers:
         source = None if rel in moved else _read(checkout / rel)
@@ -79,3 +81,4 @@ def rewrite_ahead(checkout: Path, plan: ExtractionPlan) -> None:
             continue
         module, is_package = module_of_file(plan, rel) or (rel[:-3].replace("/", "."), False)
         _remember(source, plan.moves, module, is_package, None)
+    return [text for text in moved_texts if text is not None]
