@@ -124,3 +124,22 @@ def test_a_package_rendered_for_other_answers_is_not_used(tmp_path):
     (worktree.tree / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.9"\n')
     scaffold.Scaffold().apply(worktree)
     assert 'python-version: "3.9"' in (worktree.tree / ".github" / "workflows" / "app-billing.yml").read_text()
+
+
+def test_a_template_of_the_users_is_not_rendered_ahead(tmp_path):
+    """Another template may render its destination's path (copier's `_copier_conf.dst_path`)."""
+    import shutil
+    from dataclasses import replace
+
+    from vsmctl.resources import templates_dir
+    from vsmctl.strangler.steps import scaffold
+
+    own = tmp_path / "my-template"
+    shutil.copytree(templates_dir() / "python-package", own)
+    scaffold._rendered.clear()
+    checkout = replace(_scaffold_ctx(tmp_path / "checkout"), template=str(own))
+    scaffold.Scaffold().ahead(checkout)
+    assert scaffold._rendered == {}
+    worktree = replace(_scaffold_ctx(tmp_path / "worktree"), template=str(own))
+    scaffold.Scaffold().apply(worktree)
+    assert (worktree.tree / "packages" / "app-billing" / "pyproject.toml").is_file()

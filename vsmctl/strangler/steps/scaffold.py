@@ -57,7 +57,10 @@ class Scaffold(Step):
 
     def ahead(self, ctx: StepContext) -> None:
         """Render the package into a scratch folder while git checks out the worktree (`ctx.tree` is
-        the user's checkout, at the same commit): `apply` copies it when its inputs are the same."""
+        the user's checkout, at the same commit): `apply` copies it when its inputs are the same.
+        Only vsmctl's own templates: another may render its destination (`_copier_conf.dst_path`)."""
+        if ctx.template is not None:
+            return
         source, ref = _resolvable(ctx, template_source(ctx.template, ctx.plan.language))
         data = _data(ctx)
         folder = tempfile.TemporaryDirectory(prefix="vsmctl-scaffold-")
