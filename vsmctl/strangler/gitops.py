@@ -70,14 +70,31 @@ class GitOps:
         own, which the caller commits itself), which do not count."""
         if self.repo.head.is_detached:
             raise InputError("HEAD is detached: check out a branch first (git switch main)")
-        untracked = list(self.repo.untracked_files)
+        changed, untracked = self._status()
         adopted = [rel for rel in adopt if rel in untracked]
-        if self.repo.is_dirty(untracked_files=False) or len(untracked) > len(adopted):
-            changed = [str(item.a_path) for item in self.repo.index.diff(None)] + [
-                rel for rel in untracked if rel not in adopted]
-            named = ", ".join(sorted(set(changed))[:5]) or "the index"
+        if changed or len(untracked) > len(adopted):
+            named = ", ".join(sorted({*changed, *(rel for rel in untracked if rel not in adopted)})[:5])
             raise InputError(f"the working tree has uncommitted changes ({named}): commit or stash them first")
         return adopted
+
+    def _status(self) -> tuple[list[str], list[str]]:
+        """(paths changed in the index or the working tree, untracked files): one `git status`."""
+        fields = self.repo.git.status("--porcelain=v1", "-z", "--untracked-files=all").split("\0")
+        changed, untracked = [], []
+        i = 0
+        while i < len(fields):
+            entry = fields[i]
+            i += 1
+            if len(entry) < 4:
+                continue
+            code, path = entry[:2], entry[3:]
+            if code == "??":
+                untracked.append(path)
+                continue
+            changed.append(path)
+            if "R" in code or "C" in code:
+                i += 1  # a rename's or copy's old path follows in a field of its own
+        return changed, untracked
 
     # --- the worktree -------------------------------------------------------------------------
     def worktree_path(self, name: str) -> Path:

@@ -157,8 +157,10 @@ def _text_importers(repo: Path, roots: list[str], package_dir: str, skip: set[st
     # either way of naming a root spells its last name: a file without one is not decoded
     leaves = {root.rpartition(".")[2].encode() for root in roots}
     found = set()
+    prefix = os.path.join(str(repo), "")
     for path in python_files(repo, exclude=(str(repo / package_dir),)):
-        rel = _rel(path, repo)
+        full = str(path)  # under `repo` as os.walk spells it: a slice, not a relpath per file
+        rel = full[len(prefix):].replace(os.sep, "/") if full.startswith(prefix) else _rel(path, repo)
         if rel in skip:
             continue
         text = _text_holding(path, leaves)

@@ -97,6 +97,7 @@ class Extraction:
             base_branch = self.git.current_branch()
             base_commit = self.git.tip("HEAD")
             with importing(self._libraries(plan, steps)):  # while git checks out the whole monolith
+                self._head_start(plan, base_commit, steps, options.template, prepared)
                 wt = self.git.worktree(plan.package, base_commit, "start:after-worktree", prepared)
             event = EventLog(Path(wt.working_tree_dir) / ".vsm" / "events.jsonl").append(
                 "extract.started", {"package": plan.package, "mode": plan.mode, "steps": steps,
@@ -115,6 +116,24 @@ class Extraction:
                 (self.root / rel).unlink()
             self.git.checkout(branch, "start:after-checkout")
             return self._run(plan.package, [], options.actor)
+
+    def _head_start(self, plan: ExtractionPlan, base_commit: str, steps: list[str], template: str | None,
+                    prepared: EarlyCheckout | None) -> None:
+        """The steps' work that needs only the files (optional: a step's `ahead`, a backend's
+        `head_start`), done from the user's checkout while git still checks out the worktree; not
+        worth it without that wait. A step uses what was done ahead only for the same input."""
+        if prepared is None:
+            return
+        backend = backend_for(plan.language)
+        ctx = StepContext(self.root, plan, backend, template)
+        with gc_paused():
+            for name in steps:
+                ahead = getattr(step(name), "ahead", None)
+                if ahead is not None:
+                    ahead(ctx)
+            head_start = getattr(backend, "head_start", None)
+            if head_start is not None:
+                head_start(self.root, plan, base_commit)
 
     @staticmethod
     def _libraries(plan: ExtractionPlan, steps: list[str]) -> list[str]:

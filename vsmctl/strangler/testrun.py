@@ -86,14 +86,29 @@ def environment(tree: Path, plan: ExtractionPlan) -> dict[str, str]:
     return env
 
 
-def probe(tree: Path, plan: ExtractionPlan, interpreter: Interpreter) -> dict[str, str]:
-    """Where the tests' environment imports the new package and the monolith's top package from."""
+def start_probe(tree: Path, plan: ExtractionPlan, interpreter: Interpreter) -> subprocess.Popen[str] | None:
+    """The probe of where the tests' environment imports the new package and the monolith's top
+    package from, started: it only looks up top-level names (nothing is imported), so it runs beside
+    the test command."""
     names = sorted({plan.import_name, *(f.old_module.split(".")[0] for f in plan.files)})
     try:
-        done = subprocess.run([interpreter.path, "-c", _PROBE, *names], cwd=tree, env=environment(tree, plan),
-                              capture_output=True, text=True, timeout=60)
-        found = json.loads(done.stdout) if done.returncode == 0 else {}
-    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return subprocess.Popen([interpreter.path, "-c", _PROBE, *names], cwd=tree, env=environment(tree, plan),
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None
+
+
+def probe_result(process: subprocess.Popen[str] | None) -> dict[str, str]:
+    if process is None:
+        return {}
+    try:
+        stdout, _ = process.communicate(timeout=60)
+        found = json.loads(stdout) if process.returncode == 0 else {}
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        found = {}
+    except ValueError:
         found = {}
     return {name: origin for name, origin in found.items() if origin}
 
@@ -147,6 +162,7 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
     if parts and parts[0] in ("python", "python3"):
         parts[0] = interpreter.path
     pytest = is_pytest(parts)
+    probing = start_probe(tree, plan, interpreter) if plan.language == "python" else None
     with tempfile.TemporaryDirectory(prefix="vsmctl-tests-") as scratch:
         junit = Path(scratch) / "junit.xml"
         start = time.perf_counter()
@@ -156,6 +172,7 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
             done = subprocess.run([*parts, f"--junitxml={junit}"] if pytest else parts, cwd=cwd,
                                   env=environment(tree, plan), capture_output=True, text=True, timeout=1800)
         except (OSError, subprocess.TimeoutExpired) as exc:
+            probe_result(probing)
             return TestRun(False, f"the test command could not run: {exc}", time.perf_counter() - start,
                            interpreter, {})
         seconds = time.perf_counter() - start
@@ -163,7 +180,7 @@ def run_tests(tree: Path, command: str | None, plan: ExtractionPlan, interpreter
         failed = results[0] if results is not None and done.returncode in (0, 1) else None
     ran = results[1] if results is not None else None if pytest else tests_ran(done.stdout + "\n" + done.stderr)
     output = "\n".join((done.stdout + done.stderr).strip().splitlines()[-30:])
-    origins = probe(tree, plan, interpreter) if plan.language == "python" else {}
+    origins = probe_result(probing)
     strays = outside(tree, origins)
     if strays:
         where = ", ".join(f"{name} from {origin}" for name, origin in sorted(strays.items()))

@@ -66,23 +66,54 @@ def _export(repo: Path, commit: str, paths: list[str], into: Path) -> None:
         tar.extractall(into, filter="data")
 
 
+# the API before the extraction, loaded once per base commit and plan (often while git checks out
+# the worktree: `load_before`): the export stays on disk as long as the objects loaded from it
+_before: dict[tuple[object, ...], tuple[tempfile.TemporaryDirectory[str], dict[str, object]]] = {}
+
+
+def _before_key(repo: Path, base_commit: str, plan: ExtractionPlan) -> tuple[object, ...]:
+    return (str(repo.resolve()), base_commit, plan.source_root, tuple(sorted(plan.moves.mapping.items())),
+            tuple(_base_paths(plan)))
+
+
+def load_before(repo: Path, base_commit: str, plan: ExtractionPlan) -> dict[str, object]:
+    """Each moved root's API at `base_commit` (a griffe module, or the exception that stopped it)."""
+    import griffe
+
+    key = _before_key(repo, base_commit, plan)
+    if key not in _before:
+        _before.clear()  # one extraction's at a time
+        folder = tempfile.TemporaryDirectory(prefix="vsmctl-api-")
+        before_root = Path(folder.name)
+        _export(repo, base_commit, _base_paths(plan), before_root)
+        source = plan.source_root if plan.source_root not in ("", ".") else ""
+        apis: dict[str, object] = {}
+        for old in sorted(plan.moves.mapping):
+            try:
+                apis[old] = griffe.load(old, search_paths=[before_root / source], try_relative_path=False)
+            except (ImportError, OSError, griffe.GriffeError) as exc:
+                apis[old] = exc
+        _before[key] = (folder, apis)
+    return _before[key][1]
+
+
 def breaking_changes(repo: Path, base_commit: str, tree: Path, plan: ExtractionPlan) -> list[BreakingChange]:
     """What the moved modules' public API lost between `base_commit` and `tree` (their new home)."""
     import griffe
 
     found: list[BreakingChange] = []
-    with tempfile.TemporaryDirectory(prefix="vsmctl-api-") as tmp:
-        before_root = Path(tmp)
-        _export(repo, base_commit, _base_paths(plan), before_root)
-        source = plan.source_root if plan.source_root not in ("", ".") else ""
-        for old, new in sorted(plan.moves.mapping.items()):
+    before_apis = load_before(repo, base_commit, plan)
+    for old, new in sorted(plan.moves.mapping.items()):
+        before: object = before_apis[old]
+        if not isinstance(before, Exception):
             try:
-                before = griffe.load(old, search_paths=[before_root / source], try_relative_path=False)
                 after = griffe.load(new, search_paths=[tree / plan.package_dir], try_relative_path=False)
             except (ImportError, OSError, griffe.GriffeError) as exc:
-                found.append(BreakingChange(new, f"cannot be compared ({type(exc).__name__}: {exc})"))
-                continue
-            found += [BreakingChange(plan.moves.new_name(b.obj.path) or b.obj.path, b.kind.value,
-                                     _detail(b.old_value, b.new_value))
-                      for b in griffe.find_breaking_changes(before, after)]  # type: ignore[arg-type]
+                before = exc
+        if isinstance(before, Exception):
+            found.append(BreakingChange(new, f"cannot be compared ({type(before).__name__}: {before})"))
+            continue
+        found += [BreakingChange(plan.moves.new_name(b.obj.path) or b.obj.path, b.kind.value,
+                                 _detail(b.old_value, b.new_value))
+                  for b in griffe.find_breaking_changes(before, after)]  # type: ignore[arg-type]
     return found

@@ -16,11 +16,11 @@ from vsmctl.strangler.plan import (
     python_files,
 )
 from vsmctl.strangler.python import distribution
-from vsmctl.strangler.python.codemods import rewrite_source
 from vsmctl.strangler.python.config_refs import rewrite_configs
 from vsmctl.strangler.python.doc_refs import doc_references
 from vsmctl.strangler.python.import_splice import rewrite_import_text
 from vsmctl.strangler.python.monolith_dependency import declare_in_monolith
+from vsmctl.strangler.python.rewrite_memo import rewrite, rewrite_ahead
 from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored_module
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
@@ -54,6 +54,20 @@ def _camel(module: str) -> str:
 class PythonBackend:
     # slow imports of its steps (the API comparison, pyproject edits): see background_imports
     libraries = ("griffe", "tomlkit")
+
+    @staticmethod
+    def head_start(checkout: Path, plan: ExtractionPlan, base_commit: str) -> None:
+        """While git checks out the worktree: the move step's rewrites, from the user's checkout
+        (rewrite_memo: a step takes them only for byte-identical input), and the moved code's API at
+        the base commit, which the move step compares with."""
+        from vsmctl.strangler.python.api_compat import load_before
+
+        for text in rewrite_ahead(checkout, plan):  # and the imports of each, for its dependencies
+            distribution.top_names_of(text)
+        if plan.moves.mapping:
+            # griffe may still be loading in the import thread: a module's import lock makes this
+            # import wait for that one to finish (this thread holds no other import lock meanwhile)
+            load_before(checkout, base_commit, plan)
 
     # --- the new package on the monolith's path ----------------------------------------------
     def declare_package(self, tree: Path, plan: ExtractionPlan) -> StepReport:
@@ -99,7 +113,7 @@ class PythonBackend:
             return None
         module_name, is_package = module or module_of_file(plan, rel) or (rel[:-3].replace("/", "."), False)
         try:
-            new, rep = rewrite_source(source, plan.moves, module_name, is_package, new_module)
+            new, rep = rewrite(source, plan.moves, module_name, is_package, new_module)
         except Exception as exc:  # a file libcst cannot parse: say so, leave it as it is
             report.notes.append(f"{rel}: not rewritten ({type(exc).__name__})")
             return source

@@ -10,6 +10,7 @@ not to what every install pulls in. `requires-python` is the monolith's.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -104,16 +105,25 @@ def imported_top_names(folder: Path) -> set[str]:
 
 def _top_names(path: Path) -> set[str]:
     try:
-        module = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, OSError, UnicodeDecodeError, ValueError):
+        return set(top_names_of(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
         return set()
+
+
+@functools.lru_cache(maxsize=1024)  # the move step's modules are parsed ahead (the backend's head_start)
+def top_names_of(source: str) -> frozenset[str]:
+    """The top-level names a module's text imports (absolute imports, anywhere in it)."""
+    try:
+        module = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return frozenset()
     names: set[str] = set()
     for node in _statements(module):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:

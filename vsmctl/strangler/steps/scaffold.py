@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,21 +55,61 @@ class Scaffold(Step):
                                  "template tasks: remove them from copier.yml")
         return [f"render {source} into {ctx.plan.package_dir}"]
 
-    def apply(self, ctx: StepContext) -> StepReport:
-        import copier
+    def ahead(self, ctx: StepContext) -> None:
+        """Render the package into a scratch folder while git checks out the worktree (`ctx.tree` is
+        the user's checkout, at the same commit): `apply` copies it when its inputs are the same.
+        Only vsmctl's own templates: another may render its destination (`_copier_conf.dst_path`)."""
+        if ctx.template is not None:
+            return
+        source, ref = _resolvable(ctx, template_source(ctx.template, ctx.plan.language))
+        data = _data(ctx)
+        folder = tempfile.TemporaryDirectory(prefix="vsmctl-scaffold-")
+        try:
+            _copy(source, Path(folder.name) / "package", ref, data)
+        except InputError:
+            folder.cleanup()  # apply meets the same error, and says so
+            return
+        _rendered.clear()
+        _rendered[_key(source, ref, data)] = folder
 
+    def apply(self, ctx: StepContext) -> StepReport:
         plan = ctx.plan
         source, ref = _resolvable(ctx, template_source(ctx.template, ctx.plan.language))
-        try:
-            copier.run_copy(source, str(ctx.tree / plan.package_dir), vcs_ref=ref,
-                            data={"package_name": plan.package, "import_name": plan.import_name,
-                                  "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0",
-                                  "repo_path": plan.package_dir, **_language_data(ctx)},
-                            defaults=True, quiet=True, overwrite=True, unsafe=False)
-        except Exception as exc:  # copier's errors: a bad template path or URL, a template that fails
-            raise InputError(f"scaffolding {plan.package} from {source} failed: {exc}") from None
+        data = _data(ctx)
+        target = ctx.tree / plan.package_dir
+        ahead = _rendered.pop(_key(source, ref, data), None)
+        if ahead is not None and not target.exists():
+            with ahead:
+                shutil.copytree(Path(ahead.name) / "package", target, symlinks=True)
+        else:
+            _copy(source, target, ref, data)
         report = StepReport(changed_files=[plan.package_dir, *_workflows_to_repository_ci(ctx)])
         return report.merge(ctx.backend.declare_package(ctx.tree, plan))
+
+
+# what `ahead` rendered, by its inputs (template, its version, the answers): one extraction's at a time
+_rendered: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], tempfile.TemporaryDirectory[str]] = {}
+
+
+def _key(source: str, ref: str | None, data: dict[str, str]) -> tuple[str, str | None, tuple[tuple[str, str], ...]]:
+    return source, ref, tuple(sorted(data.items()))
+
+
+def _data(ctx: StepContext) -> dict[str, str]:
+    plan = ctx.plan
+    return {"package_name": plan.package, "import_name": plan.import_name,
+            "description": f"{plan.package}, extracted by vsmctl", "version": "0.1.0",
+            "repo_path": plan.package_dir, **_language_data(ctx)}
+
+
+def _copy(source: str, target: Path, ref: str | None, data: dict[str, str]) -> None:
+    import copier
+
+    try:
+        copier.run_copy(source, str(target), vcs_ref=ref, data=data, defaults=True, quiet=True, overwrite=True,
+                        unsafe=False)
+    except Exception as exc:  # copier's errors: a bad template path or URL, a template that fails
+        raise InputError(f"scaffolding {data['package_name']} from {source} failed: {exc}") from None
 
 
 def _resolvable(ctx: StepContext, source: str) -> tuple[str, str | None]:
@@ -105,8 +147,6 @@ def _python_version(ctx: StepContext) -> str:
 def _workflows_to_repository_ci(ctx: StepContext) -> list[str]:
     """CI runs only the repository's .github/workflows: the package's workflow goes there, named
     after the package and path-filtered to it."""
-    import shutil
-
     folder = ctx.tree / ctx.plan.package_dir / ".github" / "workflows"
     moved = []
     for workflow in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
