@@ -40,6 +40,8 @@ class GitOps:
             raise InputError(f"{root}: not in a git repository (vsmctl extract makes every step a commit)") from None
         self.root = Path(self.repo.working_tree_dir or root)
         self.git_dir = Path(self.repo.git_dir)
+        # worktrees this object left exactly at their HEAD, nothing run in them since (`known_clean`)
+        self._clean: set[Path] = set()
 
     # --- reading ------------------------------------------------------------------------------
     def branches(self) -> list[str]:
@@ -106,6 +108,12 @@ class GitOps:
         import git
 
         path = self.worktree_path(name)
+        if path in self._clean:
+            self._clean.discard(path)
+            wt = git.Repo(path)
+            if wt.head.commit.hexsha == commit:  # a reset and clean would find nothing to do
+                faults.point(point)
+                return wt
         made = not self._is_own_worktree(path)
         if made:
             if prepared is not None:
@@ -121,6 +129,12 @@ class GitOps:
             wt.git.clean("-fdx", "-e", KEEP_ON_CLEAN)
         faults.point(point)
         return wt
+
+    def known_clean(self, wt: Any) -> None:
+        """`wt` is exactly its HEAD: this process checked it out and committed everything it wrote,
+        and no test command has run in it since (the next `worktree` skips its reset and clean, which
+        on a just-checked-out monolith re-hash every file git cannot yet tell unchanged)."""
+        self._clean.add(Path(wt.working_tree_dir))
 
     def _is_own_worktree(self, path: Path) -> bool:
         import git

@@ -110,6 +110,7 @@ class Extraction:
                 shutil.copy2(self.root / rel, Path(wt.working_tree_dir) / rel)
             commit = self.git.commit(wt, state.message(plan.package, f"started ({plan.mode})", plan.mode,
                                                        state.START, event.id), "start:after-commit", adopted)
+            self.git.known_clean(wt)  # a fresh checkout, and the start commit took all this wrote
             # the branch appears with its start commit: from here on, status knows the extraction
             self.git.create_branch(branch, commit, "start:after-branch")
             for rel in adopted:  # the same bytes are in the branch: checkout would refuse the untracked copy
