@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from vsmctl.propose.atoms import Atoms
 from vsmctl.propose.coupling import normalized
+from vsmctl.propose.louvain import louvain_communities
 
 RESOLUTIONS = (1.0, 2.0)
 SEEDS = tuple(range(8))  # Louvain is randomised; fixed seeds make proposals reproducible
@@ -87,7 +88,7 @@ def _consensus(nodes: list[str], weights: Weights) -> dict[str, str]:
     runs = 0
     for resolution in RESOLUTIONS:
         for seed in SEEDS:
-            found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+            found = louvain_communities(graph, resolution=resolution, seed=seed)  # networkx's, without its tie loop
             label = {n: i for i, community in enumerate(found) for n in community}
             runs += 1
             for a, b in weights:
