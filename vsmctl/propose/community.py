@@ -2,8 +2,9 @@
 
 One Louvain run is a coin toss on a real import graph: its partition changes with the seed, and
 picking the run of highest modularity prefers a few huge clusters. So Louvain runs several
-times (seeds x resolutions) on degree-normalised coupling, and two atoms share a package only
-when most runs put them together (consensus clustering, Lancichinetti & Fortunato 2012).
+times (seeds x resolutions) on degree-normalised coupling (louvain.py: networkx's Louvain without
+its round-off loop), and two atoms share a package only when most runs put them together
+(consensus clustering, Lancichinetti & Fortunato 2012).
 Before that, *hubs* — atoms that a large share of the code imports (a utilities module, a
 package `__init__` re-exporting everything) — are taken out of the graph: they couple
 everything to everything. Each hub then joins the package it is most coupled to.
