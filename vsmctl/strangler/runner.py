@@ -119,7 +119,7 @@ class Extraction:
 
     def _head_start(self, plan: ExtractionPlan, base_commit: str, steps: list[str], template: str | None,
                     prepared: EarlyCheckout | None) -> None:
-        """The steps' work that needs only the files (optional: a step's `ahead`, a backend's
+        """The steps' work that needs only the files (each step's `ahead`, a backend's optional
         `head_start`), done from the user's checkout while git still checks out the worktree; not
         worth it without that wait. A step uses what was done ahead only for the same input."""
         if prepared is None:
@@ -128,9 +128,7 @@ class Extraction:
         ctx = StepContext(self.root, plan, backend, template)
         with gc_paused():
             for name in steps:
-                ahead = getattr(step(name), "ahead", None)
-                if ahead is not None:
-                    ahead(ctx)
+                step(name).ahead(ctx)
             head_start = getattr(backend, "head_start", None)
             if head_start is not None:
                 head_start(self.root, plan, base_commit)

@@ -34,3 +34,8 @@ class Step:
 
     def apply(self, ctx: StepContext) -> StepReport:
         raise NotImplementedError
+
+    def ahead(self, ctx: StepContext) -> None:
+        """Optional: what `apply` can prepare from the files alone, while git checks out the worktree
+        (`ctx.tree` is then the user's checkout, at the same commit). `apply` must use it only for
+        the same input, and do the work itself otherwise."""
