@@ -2,8 +2,9 @@
 
 One Louvain run is a coin toss on a real import graph: its partition changes with the seed, and
 picking the run of highest modularity prefers a few huge clusters. So Louvain runs several
-times (seeds x resolutions) on degree-normalised coupling, and two atoms share a package only
-when most runs put them together (consensus clustering, Lancichinetti & Fortunato 2012).
+times (seeds x resolutions) on degree-normalised coupling (louvain.py: networkx's Louvain without
+its round-off loop), and two atoms share a package only when most runs put them together
+(consensus clustering, Lancichinetti & Fortunato 2012).
 Before that, *hubs* — atoms that a large share of the code imports (a utilities module, a
 package `__init__` re-exporting everything) — are taken out of the graph: they couple
 everything to everything. Each hub then joins the package it is most coupled to.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from vsmctl.propose.atoms import Atoms
 from vsmctl.propose.coupling import normalized
+from vsmctl.propose.louvain import louvain_communities
 
 RESOLUTIONS = (1.0, 2.0)
 SEEDS = tuple(range(8))  # Louvain is randomised; fixed seeds make proposals reproducible
@@ -87,7 +89,7 @@ def _consensus(nodes: list[str], weights: Weights) -> dict[str, str]:
     runs = 0
     for resolution in RESOLUTIONS:
         for seed in SEEDS:
-            found = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+            found = louvain_communities(graph, resolution=resolution, seed=seed)  # networkx's, without its tie loop
             label = {n: i for i, community in enumerate(found) for n in community}
             runs += 1
             for a, b in weights:
