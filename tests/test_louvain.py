@@ -81,3 +81,32 @@ def test_the_example_s_proposal_is_the_one_networkx_gave(monkeypatch):
     assert len(set(ours.partition.values())) > 1
     assert ours.partition == before.partition
     assert ours == before  # packages, cycles, waves, score: all of it
+
+
+def test_a_level_that_never_settles_ends_after_its_passes_with_a_valid_partition(monkeypatch):
+    """The last guard against a float tie cycling for ever: every node always finds another community
+    "better" (what a rounding cycle looks like); the pass limit ends each level. Without it this test
+    would not return: an alarm fails it instead."""
+    import signal
+
+    from vsmctl.propose import louvain
+
+    def restless(own, weights2com, *args):
+        return next((com for com in weights2com if com != own), own)
+
+    monkeypatch.setattr(louvain, "_best_community", restless)
+    monkeypatch.setattr(louvain, "MAX_PASSES", 50)
+    graph = nx.karate_club_graph()
+
+    def too_long(*_):
+        raise TimeoutError("a Louvain level did not end")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        found = louvain.louvain_communities(graph, resolution=1, seed=3)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert sorted(node for community in found for node in community) == sorted(graph.nodes)
+    assert all(found)

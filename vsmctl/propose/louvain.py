@@ -90,6 +90,12 @@ def louvain_partitions(graph: nx.Graph, resolution: float, threshold: float,
         partition, inner_partition, improvement = _one_level(level, m, partition, resolution, seed)
 
 
+# With weights that are not whole numbers a tie can still come out unequal after rounding, and two
+# nodes could swap back and forth for ever; a level ends after this many passes over its nodes (a
+# real one settles in tens), keeping the partition it has, which is a valid one.
+MAX_PASSES = 1000
+
+
 def _one_level(graph: nx.Graph, m: float, partition: Partition, resolution: float,
                seed: random.Random) -> tuple[Partition, Partition, bool]:
     """One level of the Louvain tree: move nodes while some move strictly improves modularity.
@@ -105,8 +111,10 @@ def _one_level(graph: nx.Graph, m: float, partition: Partition, resolution: floa
     seed.shuffle(rand_nodes)
     nb_moves = 1
     improvement = False
-    while nb_moves > 0:
+    passes = 0
+    while nb_moves > 0 and passes < MAX_PASSES:
         nb_moves = 0
+        passes += 1
         for u in rand_nodes:
             degree = degrees[u]
             best_com = _best_community(node2com[u], _neighbor_weights(nbrs[u], node2com), stot, degree, m,
