@@ -65,7 +65,7 @@ class Scaffold(Step):
         data = _data(ctx)
         folder = tempfile.TemporaryDirectory(prefix="vsmctl-scaffold-")
         try:
-            _copy(source, Path(folder.name) / "package", ref, data)
+            _render(source, Path(folder.name) / "package", ref, data)
         except InputError:
             folder.cleanup()  # apply meets the same error, and says so
             return
@@ -82,7 +82,7 @@ class Scaffold(Step):
             with ahead:
                 shutil.copytree(Path(ahead.name) / "package", target, symlinks=True)
         else:
-            _copy(source, target, ref, data)
+            _render(source, target, ref, data)
         report = StepReport(changed_files=[plan.package_dir, *_workflows_to_repository_ci(ctx)])
         return report.merge(ctx.backend.declare_package(ctx.tree, plan))
 
@@ -102,7 +102,7 @@ def _data(ctx: StepContext) -> dict[str, str]:
             "repo_path": plan.package_dir, **_language_data(ctx)}
 
 
-def _copy(source: str, target: Path, ref: str | None, data: dict[str, str]) -> None:
+def _render(source: str, target: Path, ref: str | None, data: dict[str, str]) -> None:
     import copier
 
     try:
