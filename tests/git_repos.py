@@ -64,3 +64,27 @@ def tree_hash(root: Path, skip: tuple[str, ...] = (".git", "__pycache__", ".pyte
             with open(path, "rb") as handle:
                 digest.update(handle.read())
     return digest.hexdigest()
+
+
+def assert_copier_update_brings_a_new_template_version(repo: Path, package: Path, template: Path,
+                                                       folder: str = "") -> None:
+    """Tag a newer version of the template repository `template` (a CHANGELOG.md more, in its
+    `folder`) and check that `copier update` in `repo` brings it into the extracted `package`."""
+    import subprocess
+    import sys
+
+    import git
+    import yaml
+
+    answers = yaml.safe_load((package / ".copier-answers.yml").read_text())
+    (template / folder / "CHANGELOG.md").write_text("# Changes\n")
+    t = git.Repo(template)
+    t.git.add("-A")
+    t.git.commit("-m", "a changelog", env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                                           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+    t.create_tag(answers["_commit"].replace(".post0", ".post1"))
+    update = subprocess.run([sys.executable, "-m", "copier", "update", "--defaults", str(package)], cwd=repo,
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "GIT_AUTHOR_NAME": "t"})
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert (package / "CHANGELOG.md").read_text() == "# Changes\n"
+    assert yaml.safe_load((package / ".copier-answers.yml").read_text())["_commit"].endswith(".post1")

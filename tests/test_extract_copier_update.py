@@ -5,12 +5,8 @@ is rendered from a tagged git copy in the user's data folder (here VSMCTL_TEMPLA
 template version (a new tag there) is then brought into the package by `copier update`.
 """
 
-import os
-import subprocess
-import sys
-
-import git
 import yaml
+from git_repos import assert_copier_update_brings_a_new_template_version
 from test_extract import extract, src_layout_project
 
 
@@ -25,18 +21,7 @@ def test_copier_update_brings_a_new_template_version_into_the_package(tmp_path):
     assert answers["_src_path"] == str(template) and answers["_commit"].endswith(".post0")
 
     # a newer template version: a file more, tagged
-    (template / "template" / "{{package_dir}}" / "CHANGELOG.md").write_text("# Changes\n")
-    t = git.Repo(template)
-    t.git.add("-A")
-    t.git.commit("-m", "a changelog", env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-                                           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
-    t.create_tag(answers["_commit"].replace(".post0", ".post1"))
-
-    update = subprocess.run([sys.executable, "-m", "copier", "update", "--defaults", str(package)], cwd=repo,
-                            capture_output=True, text=True, timeout=300, env={**os.environ, "GIT_AUTHOR_NAME": "t"})
-    assert update.returncode == 0, update.stdout + update.stderr
-    assert (package / "CHANGELOG.md").read_text() == "# Changes\n"
-    assert yaml.safe_load((package / ".copier-answers.yml").read_text())["_commit"].endswith(".post1")
+    assert_copier_update_brings_a_new_template_version(repo, package, template, "template/{{package_dir}}")
 
 
 def test_the_same_template_content_keeps_its_tag(tmp_path, monkeypatch):
