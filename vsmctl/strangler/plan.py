@@ -259,6 +259,20 @@ def module_of_file(plan: ExtractionPlan, rel_path: str) -> tuple[str, bool] | No
     return ".".join(parts), False
 
 
+def rewrite_module(plan: ExtractionPlan, rel_path: str) -> tuple[str, bool]:
+    """(module name, is package) a file is rewritten as: its module under the source root, else its
+    path's dotted name (a script or test outside it)."""
+    return module_of_file(plan, rel_path) or (rel_path[:-3].replace("/", "."), False)
+
+
+def read_source(path: Path) -> str | None:
+    """A file's text, or None when it is gone or not UTF-8 text."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def current_importers(tree: Path, plan: ExtractionPlan) -> list[str]:
     """The files that may name the moved modules now: the plan's, and any written since (a file
     added on the migration branch after the move still imports through a shim)."""

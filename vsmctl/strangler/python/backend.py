@@ -14,6 +14,8 @@ from vsmctl.strangler.plan import (
     is_test_module,
     module_of_file,
     python_files,
+    read_source,
+    rewrite_module,
 )
 from vsmctl.strangler.python import distribution
 from vsmctl.strangler.python.config_refs import rewrite_configs
@@ -25,13 +27,6 @@ from vsmctl.strangler.python.runtime_client import vendor_flags_client, vendored
 from vsmctl.strangler.python.templates import FACADE, MODULE_SHIM, PACKAGE_SHIM
 from vsmctl.strangler.report import StepReport
 from vsmctl.workspace import atomic_write_text
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def legacy_path(rel: str) -> str:
@@ -108,10 +103,10 @@ class PythonBackend:
     def _rewrite(self, tree: Path, rel: str, plan: ExtractionPlan, report: StepReport,
                  module: tuple[str, bool] | None = None, new_module: str | None = None,
                  source: str | None = None) -> str | None:
-        source = source if source is not None else _read(tree / rel)
+        source = source if source is not None else read_source(tree / rel)
         if source is None:
             return None
-        module_name, is_package = module or module_of_file(plan, rel) or (rel[:-3].replace("/", "."), False)
+        module_name, is_package = module or rewrite_module(plan, rel)
         try:
             new, rep = rewrite(source, plan.moves, module_name, is_package, new_module)
         except Exception as exc:  # a file libcst cannot parse: say so, leave it as it is
@@ -125,7 +120,7 @@ class PythonBackend:
         """Point every import of the moved modules, anywhere in the repository, at their new home;
         then the configuration files' module references (config_refs)."""
         for rel in current_importers(tree, plan):
-            source = _read(tree / rel)
+            source = read_source(tree / rel)
             if source is None:
                 continue  # gone (moved itself) or not text: nothing to rewrite
             new = self._rewrite(tree, rel, plan, report, source=source)
@@ -161,7 +156,7 @@ class PythonBackend:
         left = []
         for path in python_files(tree):
             rel = path.relative_to(tree).as_posix()
-            text = None if rel in removed or path.name.startswith("_legacy_") else _read(path)
+            text = None if rel in removed or path.name.startswith("_legacy_") else read_source(path)
             if text is None or not any(old in text for old in plan.moves.mapping):
                 continue
             if rel in importers:  # as finish will leave it
@@ -177,7 +172,7 @@ class PythonBackend:
             return
         module = found[0]
         new = self._rewrite(tree, old, plan, report, (module, False), plan.moves.new_name(module) or module)
-        if new is not None and new != _read(tree / new_path):
+        if new is not None and new != read_source(tree / new_path):
             atomic_write_text(tree / new_path, new)
 
     def move_modules(self, tree: Path, plan: ExtractionPlan, keep_old: bool) -> StepReport:

@@ -15,15 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from vsmctl.strangler.moves import Moves
-from vsmctl.strangler.plan import ExtractionPlan, module_of_file
+from vsmctl.strangler.plan import ExtractionPlan, read_source, rewrite_module
 from vsmctl.strangler.python.codemods import RewriteReport, rewrite_source
 
 Key = tuple[str, tuple[tuple[str, str], ...], str, bool, str | None]
 
+# one extraction's files at a time (rewrite_ahead clears it): a long-lived process keeps no more
 _memo: dict[Key, tuple[str, RewriteReport]] = {}
-# one extraction's files at a time: a long-lived process keeps no more than that
-LIMIT_CHARS = 64_000_000
-_chars = 0
 
 
 def _key(source: str, moves: Moves, module: str, is_package: bool, new_module: str | None) -> Key:
@@ -43,42 +41,29 @@ def rewrite(source: str, moves: Moves, module: str, is_package: bool = False,
 
 def _remember(source: str, moves: Moves, module: str, is_package: bool, new_module: str | None) -> str | None:
     """The rewritten text (None: libcst cannot parse the file; the step says so when it meets it)."""
-    global _chars
     try:
         result = rewrite_source(source, moves, module, is_package, new_module)
     except Exception:
         return None
-    if _chars + len(source) <= LIMIT_CHARS:
-        _memo[_key(source, moves, module, is_package, new_module)] = result
-        _chars += len(source)
+    _memo[_key(source, moves, module, is_package, new_module)] = result
     return result[0]
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def rewrite_ahead(checkout: Path, plan: ExtractionPlan) -> list[str]:
     """Rewrite, from `checkout`, what the move step will: each moved module at its new name, and each
     importer the plan found (as `PythonBackend._rewrite` calls it). Returns the moved modules' new texts."""
-    global _chars
     _memo.clear()
-    _chars = 0
     moved_texts = []
     for f in plan.files:
-        source = _read(checkout / f.old_path)
+        source = read_source(checkout / f.old_path)
         if source is not None:
             moved_texts.append(_remember(source, plan.moves, f.old_module, f.is_package, f.new_module))
     if plan.mode != "strangler":  # branch by abstraction leaves the importers alone
         return [text for text in moved_texts if text is not None]
     moved = {f.old_path for f in plan.files}
     for rel in plan.importers:
-        source = None if rel in moved else _read(checkout / rel)
+        source = None if rel in moved else read_source(checkout / rel)
         if source is None:
             continue
-        module, is_package = module_of_file(plan, rel) or (rel[:-3].replace("/", "."), False)
-        _remember(source, plan.moves, module, is_package, None)
+        _remember(source, plan.moves, *rewrite_module(plan, rel), None)
     return [text for text in moved_texts if text is not None]
